@@ -1,0 +1,52 @@
+namespace Mirage.Generation;
+
+/// <summary>
+/// Keras's width_shift_range / height_shift_range, which means three different things:
+/// a float (fraction of the size when below 1, else pixels, drawn uniformly from (−v, v)),
+/// an int N (whole pixels drawn from {−(N−1) … N−1}, as np.random.choice(N) · ±1), or
+/// a list (one of the values, times ±1; fractions of the size when every value is below 1).
+/// </summary>
+public sealed record ShiftRange
+{
+    public enum Kind { Uniform, Integer, Choices }
+
+    public Kind Mode { get; }
+    public double Value { get; }
+    public IReadOnlyList<double> Values { get; }
+
+    private ShiftRange(Kind mode, double value, IReadOnlyList<double> values)
+    {
+        Mode = mode;
+        Value = value;
+        Values = values;
+    }
+
+    public static ShiftRange None { get; } = new(Kind.Uniform, 0, Array.Empty<double>());
+
+    /// <summary>A float range: uniform in (−v, v); a fraction of the size when v &lt; 1.</summary>
+    public static ShiftRange Uniform(double value)
+    {
+        if (!double.IsFinite(value) || value < 0)
+            throw new ArgumentOutOfRangeException(nameof(value), value, "A shift range must be a finite number ≥ 0.");
+        return new(Kind.Uniform, value, Array.Empty<double>());
+    }
+
+    /// <summary>An int range N: whole pixels from {−(N−1) … N−1}.</summary>
+    public static ShiftRange Integer(int value)
+    {
+        if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "An integer shift range must be ≥ 0.");
+        return new(Kind.Integer, value, Array.Empty<double>());
+    }
+
+    /// <summary>A list: one of the values, with a random sign.</summary>
+    public static ShiftRange Choices(params double[] values)
+    {
+        if (values.Length == 0) throw new ArgumentException("A list of shifts needs at least one value.", nameof(values));
+        return new(Kind.Choices, 0, values.ToArray());
+    }
+
+    public static implicit operator ShiftRange(double value) => Uniform(value);
+
+    /// <summary>True when the range can produce a non-zero shift (Keras's truthiness check).</summary>
+    public bool IsActive => Mode switch { Kind.Choices => true, _ => Value != 0 };
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Mirage.Transforms;
+
+/// <summary>
+/// The parameters of one augmentation, with the meanings of Keras's get_random_transform dictionary:
+/// theta (rotation, degrees), tx (shift along rows, pixels), ty (shift along columns, pixels), shear (degrees),
+/// zx/zy (zoom of rows/columns; above 1 zooms out), flips, channel_shift_intensity and brightness (null = not applied).
+/// JSON uses Keras's names, so a dictionary printed by Python loads as it is.
+/// </summary>
+public readonly record struct TransformParameters
+{
+    [JsonPropertyName("theta")] public double Theta { get; init; }
+    [JsonPropertyName("tx")] public double Tx { get; init; }
+    [JsonPropertyName("ty")] public double Ty { get; init; }
+    [JsonPropertyName("shear")] public double Shear { get; init; }
+    [JsonPropertyName("zx")] public double Zx { get; init; } = 1;
+    [JsonPropertyName("zy")] public double Zy { get; init; } = 1;
+    [JsonPropertyName("flip_horizontal")] public bool FlipHorizontal { get; init; }
+    [JsonPropertyName("flip_vertical")] public bool FlipVertical { get; init; }
+    [JsonPropertyName("channel_shift_intensity")] public double? ChannelShiftIntensity { get; init; }
+    [JsonPropertyName("brightness")] public double? Brightness { get; init; }
+
+    public TransformParameters() { }
+
+    /// <summary>Parameters that change nothing.</summary>
+    public static TransformParameters Identity => new();
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        AllowTrailingCommas = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        Converters = { new FlexibleBoolConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses Keras's parameter dictionary; <paramref name="source"/> names the file in errors.</summary>
+    public static TransformParameters FromJson(string json, string source = "parameters")
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"{source}: expected a JSON object such as {{\"theta\": 10, \"zx\": 0.9}}, found {doc.RootElement.ValueKind}.");
+            var known = new HashSet<string> { "theta", "tx", "ty", "shear", "zx", "zy", "flip_horizontal", "flip_vertical", "channel_shift_intensity", "brightness" };
+            foreach (var p in doc.RootElement.EnumerateObject())
+                if (!known.Contains(p.Name))
+                    throw new FormatException($"{source}: unknown parameter '{p.Name}'. Known: {string.Join(", ", known)}.");
+            return doc.RootElement.Deserialize<TransformParameters>(Json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{source}: not valid transform parameters JSON ({e.Message}).", e);
+        }
+    }
+
+    /// <summary>Python writes flips as true/false, 0/1 or (from numpy) 0.0/1.0; accept them all.</summary>
+    private sealed class FlexibleBoolConverter : JsonConverter<bool>
+    {
+        public override bool Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False => false,
+            JsonTokenType.Number => reader.GetDouble() != 0,
+            _ => throw new JsonException($"expected true/false or a number, found {reader.TokenType}"),
+        };
+
+        public override void Write(Utf8JsonWriter writer, bool value, JsonSerializerOptions options) => writer.WriteBooleanValue(value);
+    }
+}
