@@ -1,1 +1,3 @@
-System.Console.WriteLine("x");
+using Mirage.Cli;
+
+return MirageCli.Run(args);
