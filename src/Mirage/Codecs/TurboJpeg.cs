@@ -1,0 +1,131 @@
+using System.Runtime.InteropServices;
+using Mirage.Imaging;
+
+namespace Mirage.Codecs;
+
+/// <summary>
+/// JPEG decoding through the system's libjpeg-turbo (TurboJPEG API, <c>libturbojpeg.so.0</c>, Debian's libturbojpeg0),
+/// which is SIMD-accelerated where SkiaSharp's bundled decoder is not. Pillow decodes with the same library and the
+/// same default (accurate integer DCT, fancy upsampling), so pixels match Keras's load_img. Optional at run time:
+/// <see cref="IsAvailable"/> is false when the library is missing and callers fall back to SkiaSharp.
+/// </summary>
+internal static unsafe class TurboJpeg
+{
+    private const string Library = "libturbojpeg.so.0";
+    private const int PixelFormatRgb = 0, PixelFormatGray = 6, PixelFormatRgba = 7;
+    private const int ColorspaceGray = 2;
+    private const int FlagStopOnWarning = 8192;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct ScalingFactor { public int Num, Denom; }
+
+    [DllImport(Library, EntryPoint = "tjInitDecompress")] private static extern nint InitDecompress();
+    [DllImport(Library, EntryPoint = "tjDestroy")] private static extern int Destroy(nint handle);
+    [DllImport(Library, EntryPoint = "tjDecompressHeader3")]
+    private static extern int DecompressHeader(nint handle, byte* jpeg, nuint size, out int width, out int height, out int subsampling, out int colorspace);
+    [DllImport(Library, EntryPoint = "tjDecompress2")]
+    private static extern int Decompress(nint handle, byte* jpeg, nuint size, byte* dst, int width, int pitch, int height, int pixelFormat, int flags);
+    [DllImport(Library, EntryPoint = "tjGetErrorStr2")] private static extern nint GetErrorString(nint handle);
+    [DllImport(Library, EntryPoint = "tjGetScalingFactors")] private static extern ScalingFactor* GetScalingFactors(out int count);
+
+    private static readonly Lazy<bool> Available = new(() =>
+    {
+        if (Environment.GetEnvironmentVariable("MIRAGE_DISABLE_TURBOJPEG") is "1" or "true") return false;
+        if (!NativeLibrary.TryLoad(Library, out var lib)) return false;
+        return NativeLibrary.TryGetExport(lib, "tjDecompress2", out _) && NativeLibrary.TryGetExport(lib, "tjDecompressHeader3", out _);
+    });
+
+    /// <summary>True when libturbojpeg.so.0 could be loaded (set MIRAGE_DISABLE_TURBOJPEG=1 to force SkiaSharp).</summary>
+    public static bool IsAvailable => Available.Value;
+
+    // A TurboJPEG handle is not thread-safe; one per thread, kept for the thread's life.
+    [ThreadStatic] private static HandleHolder? t_handle;
+
+    private sealed class HandleHolder
+    {
+        public readonly nint Handle = InitDecompress();
+        ~HandleHolder() { if (Handle != 0) Destroy(Handle); }
+    }
+
+    private static nint Handle => (t_handle ??= new HandleHolder()).Handle;
+
+    public static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
+
+    /// <summary>
+    /// Decodes a JPEG. With <paramref name="minWidth"/>/<paramref name="minHeight"/> set, decodes at the smallest DCT
+    /// scale (1/8 … 1) whose size still covers them, which skips most of the IDCT work for large photos. Returns
+    /// false (and no image) when TurboJPEG cannot handle the stream (e.g. CMYK) so the caller can fall back;
+    /// throws <see cref="ImageDecodeException"/> for a corrupt or truncated file.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, out Image<byte>? image,
+        int minWidth = 0, int minHeight = 0)
+    {
+        image = null;
+        nint handle = Handle;
+        if (handle == 0) return false;
+        fixed (byte* jpeg = data)
+        {
+            if (DecompressHeader(handle, jpeg, (nuint)data.Length, out int width, out int height, out _, out int colorspace) != 0)
+                throw new ImageDecodeException(sourceName, $"corrupt JPEG header ({ErrorText(handle)})");
+            if (width < 1 || height < 1) throw new ImageDecodeException(sourceName, $"JPEG declares an empty {width}x{height} image");
+            (width, height) = ScaledSize(width, height, minWidth, minHeight);
+
+            // Pillow keeps a grayscale JPEG as L; a colour JPEG becomes RGB and grayscale is computed from RGB.
+            bool grayJpeg = colorspace == ColorspaceGray;
+            int channels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
+            int decodeChannels = mode == ColorMode.Grayscale && !grayJpeg ? 3 : channels;
+            int format = decodeChannels switch { 1 => PixelFormatGray, 3 => PixelFormatRgb, _ => PixelFormatRgba };
+
+            var decoded = new Image<byte>(height, width, decodeChannels);
+            try
+            {
+                fixed (byte* dst = decoded.Span)
+                {
+                    if (Decompress(handle, jpeg, (nuint)data.Length, dst, width, width * decodeChannels, height, format, FlagStopOnWarning) != 0)
+                    {
+                        string error = ErrorText(handle);
+                        if (error.Contains("Unsupported color conversion", StringComparison.OrdinalIgnoreCase))
+                        {
+                            decoded.Dispose();
+                            return false;
+                        }
+                        bool truncated = error.Contains("Premature end", StringComparison.OrdinalIgnoreCase);
+                        throw new ImageDecodeException(sourceName, truncated ? $"truncated JPEG ({error})" : $"corrupt JPEG ({error})");
+                    }
+                }
+                if (decodeChannels == channels)
+                {
+                    image = decoded;
+                    return true;
+                }
+                image = new Image<byte>(height, width, 1);
+                PixelConvert.RgbToLuma(decoded.Span, image.Span);
+                decoded.Dispose();
+                return true;
+            }
+            catch
+            {
+                decoded.Dispose();
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The smallest TurboJPEG scale whose output still covers (minWidth, minHeight); full size when none asked.</summary>
+    internal static (int Width, int Height) ScaledSize(int width, int height, int minWidth, int minHeight)
+    {
+        if (minWidth <= 0 && minHeight <= 0) return (width, height);
+        var factors = GetScalingFactors(out int count);
+        (int W, int H) best = (width, height);
+        for (int i = 0; i < count; i++)
+        {
+            var f = factors[i];
+            if (f.Num > f.Denom) continue; // upscaling never helps
+            int w = (width * f.Num + f.Denom - 1) / f.Denom, h = (height * f.Num + f.Denom - 1) / f.Denom;
+            if (w >= minWidth && h >= minHeight && (long)w * h < (long)best.W * best.H) best = (w, h);
+        }
+        return best;
+    }
+
+    private static string ErrorText(nint handle) => Marshal.PtrToStringAnsi(GetErrorString(handle)) ?? "unknown error";
+}
