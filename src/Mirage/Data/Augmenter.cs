@@ -1,0 +1,35 @@
+using Mirage.Generation;
+using Mirage.Imaging;
+using Mirage.Randomness;
+using Mirage.Transforms;
+
+namespace Mirage.Data;
+
+/// <summary>
+/// What the pipeline needs from an augmenter: draw parameters from the sample's stream, apply them, standardize.
+/// <see cref="ImageDataGenerator"/> is the usual one (see <see cref="Of"/>); tests and custom pipelines plug in their own.
+/// </summary>
+public interface ISampleAugmenter
+{
+    TransformParameters Sample(ImageInfo shape, ref RandomStream random);
+
+    /// <summary>Writes the transformed <paramref name="src"/> into <paramref name="dst"/> (same shape).</summary>
+    void Apply(Image<float> src, Image<float> dst, in TransformParameters parameters);
+
+    /// <summary>In place; runs after <see cref="Apply"/> (Keras's standardize).</summary>
+    void Standardize(Image<float> x);
+
+    /// <summary>The generator as an augmenter.</summary>
+    public static ISampleAugmenter Of(ImageDataGenerator generator) => new GeneratorAugmenter(generator);
+}
+
+internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter
+{
+    public ImageDataGenerator Generator { get; } = generator;
+
+    public TransformParameters Sample(ImageInfo shape, ref RandomStream random) => Generator.GetRandomTransform(shape, ref random);
+
+    public void Apply(Image<float> src, Image<float> dst, in TransformParameters parameters) => Generator.ApplyTransform(src, dst, parameters);
+
+    public void Standardize(Image<float> x) => Generator.Standardize(x);
+}

@@ -1,0 +1,136 @@
+using System.Buffers;
+using Mirage.Generation;
+using Mirage.Imaging;
+
+namespace Mirage.Data;
+
+/// <summary>A per-sample float array of one batch (labels, an extra input, sample weights), from a pooled buffer.</summary>
+public sealed class BatchArray
+{
+    private readonly float[] _buffer;
+
+    internal BatchArray(string name, int width, float[] buffer, int count)
+    {
+        Name = name;
+        Width = width;
+        _buffer = buffer;
+        Count = count;
+    }
+
+    public string Name { get; }
+    public int Width { get; }
+    public int Count { get; internal set; }
+    public Span<float> Span => _buffer.AsSpan(0, Count * Width);
+    public Span<float> Of(int sample) => _buffer.AsSpan(sample * Width, Width);
+    internal float[] Buffer => _buffer;
+}
+
+/// <summary>
+/// One batch: the images as one contiguous block (<see cref="Shape"/> is N×H×W×C channels-last or N×C×H×W
+/// channels-first), the dataset positions of its samples, and their labels, extra inputs and sample weights.
+/// Dispose returns the buffers to the pool (optional, but a steady-state epoch then allocates almost nothing).
+/// </summary>
+public sealed class Batch<T> : IDisposable where T : unmanaged
+{
+    private T[]? _x;
+    private int[]? _indices;
+    private readonly List<BatchArray> _outputs = [];
+    private readonly List<BatchArray> _extras = [];
+    private BatchArray? _weights;
+
+    internal Batch(int epoch, int index, int capacity, ImageInfo sampleShape, DataFormat format, ClassMode mode)
+    {
+        Epoch = epoch;
+        Index = index;
+        SampleShape = sampleShape;
+        DataFormat = format;
+        LabelMode = mode;
+        _x = ArrayPool<T>.Shared.Rent(Math.Max(1, capacity * sampleShape.Length));
+        _indices = ArrayPool<int>.Shared.Rent(Math.Max(1, capacity));
+    }
+
+    public int Epoch { get; }
+    /// <summary>Position of this batch in its epoch.</summary>
+    public int Index { get; }
+    /// <summary>Samples in the batch (the last batch of an epoch, and batches that skipped bad files, hold fewer).</summary>
+    public int Count { get; internal set; }
+    /// <summary>Height × width × channels of one sample.</summary>
+    public ImageInfo SampleShape { get; }
+    public DataFormat DataFormat { get; }
+    public ClassMode LabelMode { get; }
+
+    public int SampleLength => SampleShape.Length;
+
+    public int[] Shape => DataFormat == DataFormat.ChannelsLast
+        ? [Count, SampleShape.Height, SampleShape.Width, SampleShape.Channels]
+        : [Count, SampleShape.Channels, SampleShape.Height, SampleShape.Width];
+
+    /// <summary>The images, one contiguous block in <see cref="Shape"/> order.</summary>
+    public Span<T> X => Buffer.AsSpan(0, Count * SampleLength);
+
+    public Span<T> Sample(int i) => Buffer.AsSpan(i * SampleLength, SampleLength);
+
+    /// <summary>Dataset position of each sample (its index in the source, not in the shuffled order).</summary>
+    public ReadOnlySpan<int> SampleIndices => (_indices ?? throw Disposed()).AsSpan(0, Count);
+
+    /// <summary>Label outputs: one for categorical/binary/sparse/raw, one per column for multi-output, none for input/none.</summary>
+    public IReadOnlyList<BatchArray> Outputs => _outputs;
+
+    /// <summary>The single label output (throws when there is none or several).</summary>
+    public Span<float> Y => _outputs.Count == 1
+        ? _outputs[0].Span
+        : throw new InvalidOperationException(LabelMode == ClassMode.Input
+            ? "class_mode input: the targets are the images themselves (use X)."
+            : $"This batch has {_outputs.Count} label outputs; use Outputs.");
+
+    /// <summary>Extra inputs passed through untouched (Keras's x_misc).</summary>
+    public IReadOnlyList<BatchArray> ExtraInputs => _extras;
+
+    /// <summary>Sample weights, or empty when the flow has none.</summary>
+    public Span<float> SampleWeights => _weights is null ? Span<float>.Empty : _weights.Span;
+
+    internal T[] Buffer => _x ?? throw Disposed();
+    internal int[] IndexBuffer => _indices ?? throw Disposed();
+
+    internal void AddOutput(string name, int width, bool extra)
+    {
+        var a = new BatchArray(name, width, ArrayPool<float>.Shared.Rent(Math.Max(1, IndexBuffer.Length * width)), 0);
+        (extra ? _extras : _outputs).Add(a);
+    }
+
+    internal void AddWeights() => _weights = new BatchArray("sample_weight", 1, ArrayPool<float>.Shared.Rent(Math.Max(1, IndexBuffer.Length)), 0);
+
+    internal void Fill(LabelSet labels)
+    {
+        var idx = SampleIndices;
+        for (int o = 0; o < labels.Outputs.Count; o++) CopyRows(labels.Outputs[o], _outputs[o], idx);
+        for (int o = 0; o < labels.ExtraInputs.Count; o++) CopyRows(labels.ExtraInputs[o], _extras[o], idx);
+        if (labels.SampleWeights is { } w && _weights is not null)
+        {
+            _weights.Count = Count;
+            for (int i = 0; i < idx.Length; i++) _weights.Buffer[i] = w[idx[i]];
+        }
+    }
+
+    private void CopyRows(LabelArray from, BatchArray to, ReadOnlySpan<int> idx)
+    {
+        to.Count = Count;
+        for (int i = 0; i < idx.Length; i++) from.Of(idx[i]).CopyTo(to.Of(i));
+    }
+
+    private static ObjectDisposedException Disposed() => new(nameof(Batch<T>), "This batch was disposed; its buffers went back to the pool.");
+
+    public void Dispose()
+    {
+        var x = Interlocked.Exchange(ref _x, null);
+        if (x is null) return;
+        ArrayPool<T>.Shared.Return(x);
+        if (Interlocked.Exchange(ref _indices, null) is { } i) ArrayPool<int>.Shared.Return(i);
+        foreach (var a in _outputs) ArrayPool<float>.Shared.Return(a.Buffer);
+        foreach (var a in _extras) ArrayPool<float>.Shared.Return(a.Buffer);
+        if (_weights is not null) ArrayPool<float>.Shared.Return(_weights.Buffer);
+        _outputs.Clear();
+        _extras.Clear();
+        _weights = null;
+    }
+}

@@ -1,0 +1,415 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
+using System.Security.Cryptography;
+using Mirage.Codecs;
+using Mirage.Generation;
+using Mirage.Imaging;
+using Mirage.Randomness;
+
+namespace Mirage.Data;
+
+/// <summary>
+/// Streams batches from a <see cref="DataSource"/>: shuffled per epoch, augmented, standardized, laid out as one block.
+/// <para>Determinism: the epoch's order comes from (seed, epoch) and each sample's random stream from
+/// (seed, epoch, dataset position), so the bytes of every batch are the same with 0, 1, 2 or 8 workers, any prefetch
+/// depth and any number of consumers.</para>
+/// <para>Threads: <see cref="TryNext"/> (and enumeration) may be called from several threads at once; each batch goes to
+/// exactly one caller, so every sample is handed out exactly once per epoch. Worker threads build at most
+/// <see cref="FlowOptions.Prefetch"/> batches ahead of the consumers, so memory stays at about
+/// batch size × (prefetch + workers + consumers) samples, whatever the size of the dataset.</para>
+/// </summary>
+public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where T : unmanaged
+{
+    private const ulong SaveHashSalt = 0x5341564548415348UL;
+
+    private readonly ISampleAugmenter? _augmenter;
+    private readonly FlowOptions _options;
+    private readonly SaveToDirWriter? _saver;
+    private readonly object _gate = new();
+    private readonly Dictionary<long, (Batch<T>? Batch, ExceptionDispatchInfo? Error)> _ready = [];
+    private readonly Dictionary<int, int> _deliveredPerEpoch = [];
+    private readonly ConcurrentDictionary<int, ConcurrentQueue<BadFile>> _skippedPerEpoch = new();
+    private readonly ConcurrentDictionary<int, string> _knownBad = new();
+    private readonly ConcurrentQueue<BadFile> _allSkipped = new();
+    private readonly object _orderGate = new();
+    private (int Epoch, int[] Order)[] _orders = [];
+    private Thread[]? _workers;
+    private long _nextClaim, _nextProduce;
+    private bool _stopping, _disposed;
+
+    public BatchIterator(DataSource source, ISampleAugmenter? augmenter, FlowOptions? options = null, DataFormat? generatorFormat = null)
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(byte))
+            throw new NotSupportedException($"Batches hold float or byte values, not {typeof(T).Name}.");
+        _options = options ?? new FlowOptions();
+        if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, "batch_size must be at least 1.");
+        if (_options.Workers < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Workers, "workers cannot be negative.");
+        if (_options.Prefetch < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.Prefetch, "prefetch must be at least 1.");
+        if (_options.Epochs is < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, "epochs cannot be negative.");
+        Source = source;
+        _augmenter = augmenter;
+        DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
+        Seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        if (_options.SaveToDir is { } dir)
+            _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile);
+    }
+
+    public DataSource Source { get; }
+    public DataFormat DataFormat { get; }
+    /// <summary>The seed in force (drawn at construction when none was given; record it to reproduce a run).</summary>
+    public ulong Seed { get; }
+    public int BatchSize => _options.BatchSize;
+    /// <summary>Keras's n: samples in the (sub)set.</summary>
+    public int Samples => Source.Count;
+    /// <summary>Batches per epoch: ceil(n / batch_size) (Keras's len()).</summary>
+    public int Length => StepsPerEpochFor(Samples, BatchSize);
+    public int StepsPerEpoch => Length;
+    public int SamplesPerEpoch => Samples;
+    public ImageInfo SampleShape => Source.SampleShape;
+
+    /// <summary>Steps that cover <paramref name="samples"/> once: ceil(samples / batchSize).</summary>
+    public static int StepsPerEpochFor(int samples, int batchSize) => (int)(((long)samples + batchSize - 1) / batchSize);
+
+    /// <summary>Raised (on the consumer thread that took an epoch's last batch) when an epoch has been handed out.</summary>
+    public event Action<EpochSummary>? EpochEnded;
+
+    /// <summary>Files skipped so far under <see cref="BadFilePolicy.Skip"/> (every epoch's, in the order met).</summary>
+    public IReadOnlyCollection<BadFile> SkippedFiles => _allSkipped;
+
+    // Keras's DirectoryIterator / DataFrameIterator attributes, when the source is files.
+    public IReadOnlyList<string> Filenames => (Source as FileSource)?.Filenames ?? [];
+    public IReadOnlyList<string> Filepaths => (Source as FileSource)?.Filepaths ?? [];
+    public IReadOnlyDictionary<string, int> ClassIndices => (Source as FileSource)?.ClassIndices ?? new Dictionary<string, int>();
+    public IReadOnlyList<int> Classes => (Source as FileSource)?.Classes ?? [];
+
+    /// <summary>The order in which <paramref name="epoch"/> visits the dataset (positions); identity without shuffle.</summary>
+    public ReadOnlySpan<int> EpochOrder(int epoch) => Order(epoch);
+
+    /// <summary>Batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, built on this thread (Keras's __getitem__).
+    /// The same arguments give the same bytes whatever else has been asked.</summary>
+    public Batch<T> GetBatch(int batchIndex, int epoch = 0)
+    {
+        if ((uint)batchIndex >= (uint)Length)
+            throw new ArgumentOutOfRangeException(nameof(batchIndex), batchIndex, $"Asked for batch {batchIndex} but an epoch has {Length}.");
+        return Build(epoch, batchIndex);
+    }
+
+    /// <summary>The next batch in sequence (epoch after epoch); false once <see cref="FlowOptions.Epochs"/> are done.
+    /// Safe to call from several threads. A bad file under <see cref="BadFilePolicy.Throw"/> throws here.</summary>
+    public bool TryNext([NotNullWhen(true)] out Batch<T>? batch)
+    {
+        long seq;
+        (Batch<T>? Batch, ExceptionDispatchInfo? Error) result = default;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (Exhausted(_nextClaim))
+            {
+                batch = null;
+                return false;
+            }
+            seq = _nextClaim++;
+            if (_options.Workers > 0)
+            {
+                _workers ??= StartWorkers();
+                Monitor.PulseAll(_gate);
+                while (!_ready.Remove(seq, out result))
+                {
+                    ObjectDisposedException.ThrowIf(_disposed, this);
+                    Monitor.Wait(_gate);
+                }
+                Monitor.PulseAll(_gate); // a prefetch slot is free
+            }
+        }
+        if (_options.Workers == 0) result = BuildCaught(seq);
+        Delivered(seq);
+        result.Error?.Throw();
+        batch = result.Batch!;
+        return true;
+    }
+
+    /// <summary>The next batch; throws <see cref="InvalidOperationException"/> when the epochs are done.</summary>
+    public Batch<T> Next() => TryNext(out var b) ? b : throw new InvalidOperationException($"All {_options.Epochs} epoch(s) have been iterated.");
+
+    public IEnumerator<Batch<T>> GetEnumerator()
+    {
+        while (TryNext(out var batch)) yield return batch;
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private bool Exhausted(long seq) => Length == 0 || (_options.Epochs is { } e && seq >= (long)e * Length);
+
+    private Thread[] StartWorkers()
+    {
+        var threads = new Thread[_options.Workers];
+        for (int i = 0; i < threads.Length; i++)
+        {
+            threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"mirage-batch-{i}" };
+            threads[i].Start();
+        }
+        return threads;
+    }
+
+    private void WorkerLoop()
+    {
+        while (true)
+        {
+            long seq;
+            lock (_gate)
+            {
+                while (!_stopping && (Exhausted(_nextProduce) || _nextProduce >= _nextClaim + _options.Prefetch))
+                    Monitor.Wait(_gate);
+                if (_stopping) return;
+                seq = _nextProduce++;
+            }
+            var result = BuildCaught(seq);
+            lock (_gate)
+            {
+                if (_stopping)
+                {
+                    result.Batch?.Dispose();
+                    return;
+                }
+                _ready[seq] = result;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    private (Batch<T>? Batch, ExceptionDispatchInfo? Error) BuildCaught(long seq)
+    {
+        try
+        {
+            return (Build((int)(seq / Length), (int)(seq % Length)), null);
+        }
+        catch (Exception e)
+        {
+            return (null, ExceptionDispatchInfo.Capture(e));
+        }
+    }
+
+    private void Delivered(long seq)
+    {
+        int epoch = (int)(seq / Length);
+        bool ended;
+        lock (_deliveredPerEpoch)
+        {
+            _deliveredPerEpoch.TryGetValue(epoch, out int n);
+            ended = ++n == Length;
+            if (ended) _deliveredPerEpoch.Remove(epoch);
+            else _deliveredPerEpoch[epoch] = n;
+        }
+        if (!ended) return;
+        var skipped = _skippedPerEpoch.TryRemove(epoch, out var q) ? q.OrderBy(b => b.Index).ToArray() : [];
+        var summary = new EpochSummary(epoch, Length, Samples - skipped.Length, skipped);
+        if (skipped.Length > 0) _options.Log?.WriteLine($"mirage: {summary}");
+        EpochEnded?.Invoke(summary);
+    }
+
+    private int[] Order(int epoch)
+    {
+        lock (_orderGate)
+        {
+            foreach (var (e, order) in _orders)
+                if (e == epoch) return order;
+            var fresh = _options.Shuffle
+                ? Permutation.Of(Samples, RandomStream.For(Seed, epoch, -1))
+                : Enumerable.Range(0, Samples).ToArray();
+            // Keep the two most recent epochs: consumers straddle an epoch boundary, never more.
+            _orders = _orders.Length == 0 ? [(epoch, fresh)] : [_orders[^1], (epoch, fresh)];
+            return fresh;
+        }
+    }
+
+    private Batch<T> Build(int epoch, int batchIndex)
+    {
+        var order = Order(epoch);
+        int start = batchIndex * BatchSize, count = Math.Min(BatchSize, Samples - start);
+        var shape = Source.SampleShape;
+        var labels = Source.Labels;
+        var batch = new Batch<T>(epoch, batchIndex, count, shape, DataFormat, labels.Mode);
+        try
+        {
+            foreach (var o in labels.Outputs) batch.AddOutput(o.Name, o.Width, extra: false);
+            foreach (var o in labels.ExtraInputs) batch.AddOutput(o.Name, o.Width, extra: true);
+            if (labels.SampleWeights is not null) batch.AddWeights();
+
+            using var raw = new Image<float>(shape);
+            using var work = _augmenter is null ? null : new Image<float>(shape);
+            int good = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int index = order[start + i];
+                if (!LoadSample(index, epoch, raw)) continue;
+                var x = raw;
+                if (_augmenter is not null)
+                {
+                    var random = RandomStream.For(Seed, epoch, index);
+                    var p = _augmenter.Sample(shape, ref random);
+                    _augmenter.Apply(raw, work!, p);
+                    _augmenter.Standardize(work!);
+                    x = work!;
+                }
+                WriteSample(x, batch.Sample(good));
+                batch.IndexBuffer[good++] = index;
+                if (_saver is not null)
+                {
+                    var hashStream = RandomStream.For(Seed ^ SaveHashSalt, epoch, index);
+                    _saver.Save(x, index, hashStream.NextInt(10_000_000));
+                }
+            }
+            batch.Count = good;
+            batch.Fill(labels);
+            return batch;
+        }
+        catch
+        {
+            batch.Dispose();
+            throw;
+        }
+    }
+
+    private bool LoadSample(int index, int epoch, Image<float> dst)
+    {
+        if (_knownBad.TryGetValue(index, out var knownReason))
+        {
+            Skip(new BadFile(Source.FilePath(index) ?? $"sample {index}", knownReason, index, epoch), log: false);
+            return false;
+        }
+        try
+        {
+            Source.Load(index, dst);
+            return true;
+        }
+        catch (Exception e) when (BadFiles.IsBadInput(e))
+        {
+            var path = Source.FilePath(index) ?? $"sample {index}";
+            var described = BadFiles.Describe(e, path);
+            if (_options.OnBadFile == BadFilePolicy.Throw) throw described;
+            _knownBad[index] = described.Reason;
+            Skip(new BadFile(path, described.Reason, index, epoch), log: true);
+            return false;
+        }
+    }
+
+    private void Skip(BadFile bad, bool log)
+    {
+        _skippedPerEpoch.GetOrAdd(bad.Epoch, _ => new ConcurrentQueue<BadFile>()).Enqueue(bad);
+        _allSkipped.Enqueue(bad);
+        if (log) _options.Log?.WriteLine($"mirage: skipped '{bad.Path}': {bad.Reason}");
+    }
+
+    private void WriteSample(Image<float> x, Span<T> dst)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            var d = System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(dst);
+            if (DataFormat == DataFormat.ChannelsLast) x.Span.CopyTo(d);
+            else x.CopyToChannelsFirst(d);
+            return;
+        }
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.Cast<T, byte>(dst);
+        if (DataFormat == DataFormat.ChannelsLast)
+        {
+            ImageConvert.ToByte(x.Span, bytes);
+            return;
+        }
+        using var tmp = new Image<byte>(x.Info);
+        ImageConvert.ToByte(x.Span, tmp.Span);
+        tmp.CopyToChannelsFirst(bytes);
+    }
+
+    /// <summary>Stops the workers and returns the batches they built ahead to the pool.</summary>
+    public void Dispose()
+    {
+        Thread[]? workers;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = _stopping = true;
+            workers = _workers;
+            Monitor.PulseAll(_gate);
+        }
+        if (workers is not null) foreach (var t in workers) t.Join();
+        lock (_gate)
+        {
+            foreach (var r in _ready.Values) r.Batch?.Dispose();
+            _ready.Clear();
+        }
+    }
+}
+
+/// <summary>Keras's save_to_dir: {prefix}_{index}_{hash}.{format}, scaled as array_to_img(scale=True), written atomically.</summary>
+internal sealed class SaveToDirWriter
+{
+    private readonly string _dir;
+    private readonly string _prefix;
+    private readonly ImageFormat _format;
+    private readonly Func<string, bool> _isInput;
+
+    public SaveToDirWriter(string dir, string prefix, ImageFormat format, Func<string, bool> isInput)
+    {
+        Directory.CreateDirectory(dir);
+        _dir = Path.GetFullPath(dir);
+        _prefix = prefix;
+        _format = format;
+        _isInput = isInput;
+    }
+
+    /// <summary>Encodes and writes; replaceable in tests.</summary>
+    internal static Action<Image<byte>, string, ImageFormat> Encode { get; set; } = (img, path, fmt) => ImageEncoder.Save(img, path, fmt);
+
+    public static string Extension(ImageFormat format) => format switch
+    {
+        ImageFormat.Png => "png",
+        ImageFormat.Jpeg => "jpeg",
+        ImageFormat.Webp => "webp",
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown image format."),
+    };
+
+    public string Save(Image<float> x, int index, int hash)
+    {
+        string path;
+        do
+        {
+            path = Path.Combine(_dir, $"{_prefix}_{index}_{hash}.{Extension(_format)}");
+            hash = (hash + 1) % 10_000_000;
+        } while (_isInput(path)); // never overwrite an input file
+        using var image = ToViewable(x);
+        string temp = Path.Combine(_dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Encode(image, temp, _format);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return path;
+    }
+
+    /// <summary>Keras's array_to_img(scale=True): shift the minimum to 0, divide by the maximum, × 255, truncate.</summary>
+    public static Image<byte> ToViewable(Image<float> x)
+    {
+        var s = x.Span;
+        float min = float.PositiveInfinity, max;
+        foreach (var v in s) min = Math.Min(min, v);
+        float shift = Math.Max(-min, 0f);
+        max = float.NegativeInfinity;
+        foreach (var v in s) max = Math.Max(max, v + shift);
+        var image = new Image<byte>(x.Info);
+        var d = image.Span;
+        for (int i = 0; i < s.Length; i++)
+        {
+            float v = s[i] + shift;
+            if (max != 0) v /= max;
+            v *= 255f;
+            d[i] = v <= 0 || float.IsNaN(v) ? (byte)0 : v >= 255 ? (byte)255 : (byte)v;
+        }
+        return image;
+    }
+}

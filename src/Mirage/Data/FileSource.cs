@@ -1,0 +1,92 @@
+using Mirage.Codecs;
+using Mirage.Imaging;
+using Mirage.Kernels.Geometric;
+
+namespace Mirage.Data;
+
+/// <summary>How files become samples: decode in a colour mode, then resize to the target size (Keras's load_img).</summary>
+public sealed record ImageLoadOptions(
+    (int Height, int Width) TargetSize,
+    ColorMode ColorMode = ColorMode.Rgb,
+    ResizeInterpolation Interpolation = ResizeInterpolation.Nearest,
+    bool KeepAspectRatio = false,
+    Func<string, ColorMode, Image<byte>>? Decoder = null)
+{
+    public static int ChannelsOf(ColorMode mode) => mode switch
+    {
+        ColorMode.Grayscale => 1,
+        ColorMode.Rgb => 3,
+        ColorMode.Rgba => 4,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown color mode."),
+    };
+
+    public ImageInfo SampleShape => ImageInfo.Create(TargetSize.Height, TargetSize.Width, ChannelsOf(ColorMode));
+
+    /// <summary>Decodes <paramref name="path"/> and resizes it when its size differs from the target; bad inputs throw
+    /// <see cref="ImageDecodeException"/> naming the file.</summary>
+    public Image<byte> LoadBytes(string path)
+    {
+        Image<byte> decoded;
+        try
+        {
+            decoded = (Decoder ?? ImageDecoder.Decode)(path, ColorMode);
+        }
+        catch (Exception e) when (BadFiles.IsBadInput(e))
+        {
+            throw BadFiles.Describe(e, path);
+        }
+        if (decoded.Channels != ChannelsOf(ColorMode))
+        {
+            decoded.Dispose();
+            throw new ImageDecodeException(path, $"decoded to {decoded.Channels} channels, expected {ChannelsOf(ColorMode)} for {ColorMode}");
+        }
+        if (decoded.Height == TargetSize.Height && decoded.Width == TargetSize.Width) return decoded;
+        using (decoded) return Resize.To(decoded, TargetSize.Height, TargetSize.Width, Interpolation, KeepAspectRatio);
+    }
+
+    /// <summary>Loads <paramref name="path"/> into <paramref name="dst"/> as floats 0..255.</summary>
+    public void Load(string path, Image<float> dst)
+    {
+        using var bytes = LoadBytes(path);
+        ImageConvert.ToFloat(bytes.Span, dst.Span);
+    }
+}
+
+/// <summary>Samples read from files (class folders or a table): paths, labels and the class vocabulary.</summary>
+public sealed class FileSource : DataSource
+{
+    private readonly string[] _paths;
+    private readonly HashSet<string> _inputs;
+
+    public FileSource(IReadOnlyList<string> filenames, string? root, ImageLoadOptions load, LabelSet labels,
+                      IReadOnlyList<string>? classNames = null, IReadOnlyList<int>? classes = null)
+    {
+        Filenames = filenames;
+        Directory = root;
+        _paths = filenames.Select(f => root is null ? f : Path.Combine(root, f)).ToArray();
+        LoadOptions = load;
+        Labels = labels;
+        ClassNames = classNames ?? [];
+        ClassIndices = ClassNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        Classes = classes ?? [];
+        _inputs = new HashSet<string>(_paths.Select(Path.GetFullPath), StringComparer.Ordinal);
+    }
+
+    /// <summary>File names as Keras lists them (relative to the directory: "class/sub/file.jpg").</summary>
+    public IReadOnlyList<string> Filenames { get; }
+    public IReadOnlyList<string> Filepaths => _paths;
+    public string? Directory { get; }
+    /// <summary>Class names in index order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+    /// <summary>Keras's class_indices: class name → index.</summary>
+    public IReadOnlyDictionary<string, int> ClassIndices { get; }
+    /// <summary>Keras's classes: the class index of each sample (empty for tables without a single class per sample).</summary>
+    public IReadOnlyList<int> Classes { get; }
+    public ImageLoadOptions LoadOptions { get; }
+
+    public override int Count => _paths.Length;
+    public override ImageInfo SampleShape => LoadOptions.SampleShape;
+    public override string? FilePath(int index) => _paths[index];
+    public override void Load(int index, Image<float> dst) => LoadOptions.Load(_paths[index], dst);
+    public override bool IsInputFile(string fullPath) => _inputs.Contains(fullPath);
+}

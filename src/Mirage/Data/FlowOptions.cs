@@ -1,0 +1,107 @@
+using Mirage.Codecs;
+using Mirage.Generation;
+using Mirage.Kernels.Geometric;
+
+namespace Mirage.Data;
+
+/// <summary>Keras's subset argument: which side of the validation split to iterate.</summary>
+public enum Subset
+{
+    Training,
+    Validation,
+}
+
+/// <summary>How the validation split picks its samples.</summary>
+public enum SplitMode
+{
+    /// <summary>Keras: the first int(n · split) samples (per class for folders) are validation, the rest training.</summary>
+    Head,
+    /// <summary>A seeded random pick of int(n · split) samples (per class for folders); order within each side kept.</summary>
+    Shuffled,
+}
+
+/// <summary>Keras's class_mode: what labels come with each batch.</summary>
+public enum ClassMode
+{
+    /// <summary>One-hot (multi-hot for multi-label tables) float vectors.</summary>
+    Categorical,
+    /// <summary>0/1 floats; exactly two classes.</summary>
+    Binary,
+    /// <summary>Class index as a float.</summary>
+    Sparse,
+    /// <summary>The target is the input image itself (autoencoders): use the batch's X.</summary>
+    Input,
+    /// <summary>No labels.</summary>
+    None,
+    /// <summary>Tables: the y column(s) as numbers.</summary>
+    Raw,
+    /// <summary>Tables: one numeric output per y column.</summary>
+    MultiOutput,
+}
+
+/// <summary>Options every flow shares: batching, shuffling, seeding, workers, validation subset, bad files, save_to_dir.</summary>
+public record FlowOptions
+{
+    public int BatchSize { get; init; } = 32;
+    public bool Shuffle { get; init; } = true;
+    /// <summary>Seeds both the per-epoch shuffle and every sample's augmentation; null draws one (see the iterator's Seed).</summary>
+    public ulong? Seed { get; init; }
+    /// <summary>Worker threads building batches ahead; 0 builds each batch on the thread that asks for it.</summary>
+    public int Workers { get; init; }
+    /// <summary>Batches built ahead of the consumers (with workers); memory is bounded by batch size × this.</summary>
+    public int Prefetch { get; init; } = 2;
+    /// <summary>Epochs to iterate; null iterates forever as Keras does (reshuffling each epoch).</summary>
+    public int? Epochs { get; init; }
+    /// <summary>Batch layout; null takes the generator's data_format (channels-last without a generator).</summary>
+    public DataFormat? DataFormat { get; init; }
+    public Subset? Subset { get; init; }
+    /// <summary>Overrides the generator's validation_split (needed when there is no generator).</summary>
+    public double? ValidationSplit { get; init; }
+    public SplitMode SplitMode { get; init; } = SplitMode.Head;
+    /// <summary>Seed of the <see cref="SplitMode.Shuffled"/> pick (keep it fixed so training and validation never overlap).</summary>
+    public ulong SplitSeed { get; init; }
+    public BadFilePolicy OnBadFile { get; init; } = BadFilePolicy.Throw;
+    /// <summary>Where skipped files and epoch reports are written (null: nowhere; they are still counted and reported).</summary>
+    public TextWriter? Log { get; init; }
+    public string? SaveToDir { get; init; }
+    public string SavePrefix { get; init; } = "";
+    public ImageFormat SaveFormat { get; init; } = ImageFormat.Png;
+}
+
+/// <summary>Options of flows that read files: target_size, color_mode, interpolation, classes, class_mode.</summary>
+public record FileFlowOptions : FlowOptions
+{
+    /// <summary>(height, width) every image is resized to; Keras's default is 256×256.</summary>
+    public (int Height, int Width) TargetSize { get; init; } = (256, 256);
+    public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+    public ResizeInterpolation Interpolation { get; init; } = ResizeInterpolation.Nearest;
+    /// <summary>Crop the largest centred region of the target's aspect ratio before resizing (no distortion).</summary>
+    public bool KeepAspectRatio { get; init; }
+    /// <summary>Class names in index order; null discovers them (sorted).</summary>
+    public IReadOnlyList<string>? Classes { get; init; }
+    public ClassMode ClassMode { get; init; } = ClassMode.Categorical;
+    /// <summary>Reads a file into an 8-bit image; null uses <see cref="ImageDecoder.Decode(string, ColorMode)"/>.</summary>
+    public Func<string, ColorMode, Mirage.Imaging.Image<byte>>? Decoder { get; init; }
+}
+
+/// <summary>flow_from_directory's options.</summary>
+public sealed record DirectoryFlowOptions : FileFlowOptions
+{
+    /// <summary>Descend into symbolic links to folders (cycles are detected and skipped).</summary>
+    public bool FollowLinks { get; init; }
+}
+
+/// <summary>flow_from_dataframe's options (the table is a CSV file or an in-code <see cref="Table"/>).</summary>
+public sealed record TableFlowOptions : FileFlowOptions
+{
+    /// <summary>Folder the x column is relative to; null means the paths are used as they are.</summary>
+    public string? Directory { get; init; }
+    public string XColumn { get; init; } = "filename";
+    /// <summary>The label column(s); several for <see cref="ClassMode.MultiOutput"/> and multi-column <see cref="ClassMode.Raw"/>.</summary>
+    public IReadOnlyList<string> YColumns { get; init; } = ["class"];
+    public string? WeightColumn { get; init; }
+    /// <summary>Drop rows whose file is missing or lacks an image extension (Keras's validate_filenames).</summary>
+    public bool ValidateFilenames { get; init; } = true;
+    /// <summary>Splits a categorical cell into several labels (multi-label), e.g. "|"; null = one label per cell.</summary>
+    public string? LabelSeparator { get; init; }
+}
