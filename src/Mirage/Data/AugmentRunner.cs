@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using System.Text;
+using System.Text.Json;
+using Mirage.Codecs;
+using Mirage.Imaging;
+using Mirage.Kernels.Geometric;
+using Mirage.Randomness;
+using Mirage.Transforms;
+
+namespace Mirage.Data;
+
+/// <summary>Options of <see cref="AugmentRunner"/> (the `mirage augment` command).</summary>
+public sealed record AugmentOptions
+{
+    /// <summary>Augmented variants written per source image.</summary>
+    public int PerImage { get; init; } = 1;
+    public ulong Seed { get; init; }
+    public int Workers { get; init; } = 1;
+    public (int Height, int Width)? TargetSize { get; init; }
+    public ResizeInterpolation Interpolation { get; init; } = ResizeInterpolation.Nearest;
+    public bool KeepAspectRatio { get; init; }
+    public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+    public ImageFormat Format { get; init; } = ImageFormat.Png;
+    public string Prefix { get; init; } = "aug";
+    public BadFilePolicy OnBadFile { get; init; } = BadFilePolicy.Throw;
+    public bool FollowLinks { get; init; }
+    public TextWriter? Log { get; init; }
+    public Func<string, ColorMode, Image<byte>>? Decoder { get; init; }
+    /// <summary>Writes an image to a path in a format; null uses <see cref="ImageEncoder.Save"/>. The runner makes it atomic.</summary>
+    public Action<Image<byte>, string, ImageFormat>? Encoder { get; init; }
+}
+
+/// <summary>What a run did.</summary>
+public sealed record AugmentSummary(int Sources, int Written, int AlreadyDone, IReadOnlyList<BadFile> Skipped, string ManifestPath)
+{
+    public override string ToString() =>
+        $"{Sources} source image(s): wrote {Written} augmented image(s), {AlreadyDone} already done" +
+        (Skipped.Count == 0 ? "" : $", skipped {Skipped.Count} unreadable file(s): " + string.Join("; ", Skipped.Select(s => $"{s.Path} ({s.Reason})")));
+}
+
+/// <summary>
+/// Writes N augmented variants of every image under a folder into a mirror of its folders, with a JSON-lines manifest
+/// (<see cref="ManifestName"/>) recording the source, the output and the exact parameters applied, so any output can be
+/// replayed with `mirage apply`. Variant v of a source draws from RandomStream.For(seed, v, id(relative path)), so the
+/// bytes do not depend on the worker count; a re-run skips every output the manifest lists and the disk holds.
+/// </summary>
+public static class AugmentRunner
+{
+    public const string ManifestName = "manifest.jsonl";
+
+    public static AugmentSummary Run(string sourceDir, string outDir, ISampleAugmenter augmenter, AugmentOptions options, Action<int, int>? progress = null)
+    {
+        if (options.PerImage < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PerImage, "--per-image must be at least 1.");
+        if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Workers, "--workers must be at least 1.");
+        ImageFiles.RequireDirectory(sourceDir);
+        string src = Path.GetFullPath(sourceDir), dst = Path.GetFullPath(outDir);
+        if (src == dst) throw new ArgumentException("The output folder must differ from the source folder (inputs are never overwritten).");
+        Directory.CreateDirectory(dst);
+
+        // Outputs under the source folder must not be picked up as sources on the next run.
+        string dstPrefix = dst + Path.DirectorySeparatorChar;
+        var files = ImageFiles.Enumerate(src, options.FollowLinks)
+            .Where(f => !Path.Combine(src, f).StartsWith(dstPrefix, StringComparison.Ordinal)).ToArray();
+        var plan = Plan(files, options);
+        var inputs = new HashSet<string>(files.Select(f => Path.Combine(src, f)), StringComparer.Ordinal);
+
+        string manifestPath = Path.Combine(dst, ManifestName);
+        var manifest = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        if (File.Exists(manifestPath))
+            foreach (var line in File.ReadLines(manifestPath))
+                if (OutputOf(line) is { } o && File.Exists(Path.Combine(dst, o))) manifest[o] = line;
+
+        var skipped = new ConcurrentBag<BadFile>();
+        int written = 0, alreadyDone = 0, done = 0;
+        var load = new ImageLoadOptions(options.TargetSize ?? (1, 1), options.ColorMode, options.Interpolation, options.KeepAspectRatio, options.Decoder);
+        var encode = options.Encoder ?? ((img, path, fmt) => ImageEncoder.Save(img, path, fmt));
+        using var journal = new StreamWriter(new FileStream(manifestPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        var journalGate = new object();
+        try
+        {
+            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Workers }, i =>
+            {
+                var outputs = plan[i];
+                var todo = Enumerable.Range(0, options.PerImage).Where(v => !manifest.ContainsKey(outputs[v])).ToArray();
+                Interlocked.Add(ref alreadyDone, options.PerImage - todo.Length);
+                if (todo.Length > 0) Augment(i, todo);
+                progress?.Invoke(Interlocked.Increment(ref done), files.Length);
+
+                void Augment(int index, int[] variants)
+                {
+                    string path = Path.Combine(src, files[index]);
+                    Image<byte> bytes;
+                    try
+                    {
+                        bytes = options.TargetSize is null ? Decode(path) : load.LoadBytes(path);
+                    }
+                    catch (Exception e) when (BadFiles.IsBadInput(e))
+                    {
+                        var d = BadFiles.Describe(e, path);
+                        if (options.OnBadFile == BadFilePolicy.Throw) throw d;
+                        skipped.Add(new BadFile(files[index], d.Reason, index, 0));
+                        options.Log?.WriteLine($"mirage: skipped '{path}': {d.Reason}");
+                        return;
+                    }
+                    using (bytes)
+                    using (var x = ImageConvert.ToFloat(bytes))
+                    using (var y = new Image<float>(x.Info))
+                    using (var output = new Image<byte>(x.Info))
+                    {
+                        ulong id = StableId(files[index]);
+                        foreach (int v in variants)
+                        {
+                            var random = RandomStream.For(options.Seed, v, (long)(id >> 1));
+                            var p = augmenter.Sample(x.Info, ref random);
+                            augmenter.Apply(x, y, p);
+                            ImageConvert.ToByte(y.Span, output.Span);
+                            string rel = outputs[v], full = Path.Combine(dst, rel);
+                            if (inputs.Contains(full)) throw new IOException($"Refusing to overwrite the input file '{full}'.");
+                            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                            WriteAtomically(output, full, options.Format, encode);
+                            var line = ManifestLine(files[index], rel, v, options, p);
+                            lock (journalGate)
+                            {
+                                journal.WriteLine(line);
+                                journal.Flush();
+                            }
+                            manifest[rel] = line;
+                            Interlocked.Increment(ref written);
+                        }
+                    }
+                }
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        finally
+        {
+            journal.Dispose();
+            // The final manifest is sorted, so equal runs give byte-identical manifests whatever the worker count.
+            AtomicFile.WriteAllLines(manifestPath, manifest.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value));
+        }
+        return new AugmentSummary(files.Length, written, alreadyDone, skipped.OrderBy(s => s.Index).ToArray(), manifestPath);
+
+        Image<byte> Decode(string path)
+        {
+            try
+            {
+                return (options.Decoder ?? ImageDecoder.Decode)(path, options.ColorMode);
+            }
+            catch (Exception e) when (BadFiles.IsBadInput(e))
+            {
+                throw BadFiles.Describe(e, path);
+            }
+        }
+    }
+
+    /// <summary>Output names: "{stem}_{prefix}_{v}.{ext}" next to the source's relative folder; sources whose stems
+    /// collide (a.png, a.jpg) keep their extension in the name.</summary>
+    private static string[][] Plan(string[] files, AugmentOptions o)
+    {
+        string ext = SaveToDirWriter.Extension(o.Format);
+        string Name(string f, bool withExt, int v)
+        {
+            string stem = Path.GetFileNameWithoutExtension(f);
+            if (withExt) stem += "_" + Path.GetExtension(f).TrimStart('.');
+            return Path.Combine(Path.GetDirectoryName(f) ?? "", $"{stem}_{o.Prefix}_{v}.{ext}");
+        }
+        var clash = files.GroupBy(f => Name(f, false, 0), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
+        return files.Select(f => Enumerable.Range(0, o.PerImage).Select(v => Name(f, clash.Contains(f), v)).ToArray()).ToArray();
+    }
+
+    private static void WriteAtomically(Image<byte> image, string path, ImageFormat format, Action<Image<byte>, string, ImageFormat> encode)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            encode(image, temp, format);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>FNV-1a 64 of the relative path with '/' separators: the sample's identity, stable when files are added.</summary>
+    internal static ulong StableId(string relativePath)
+    {
+        ulong h = 0xcbf29ce484222325UL;
+        foreach (byte b in Encoding.UTF8.GetBytes(relativePath.Replace('\\', '/')))
+        {
+            h ^= b;
+            h *= 0x100000001b3UL;
+        }
+        return h;
+    }
+
+    private static string ManifestLine(string source, string output, int variant, AugmentOptions o, in TransformParameters p)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new Utf8JsonWriter(ms))
+        {
+            w.WriteStartObject();
+            w.WriteString("source", source.Replace('\\', '/'));
+            w.WriteString("output", output.Replace('\\', '/'));
+            w.WriteNumber("variant", variant);
+            w.WriteNumber("seed", o.Seed);
+            if (o.TargetSize is { } t)
+            {
+                w.WriteStartArray("target_size");
+                w.WriteNumberValue(t.Height);
+                w.WriteNumberValue(t.Width);
+                w.WriteEndArray();
+                w.WriteString("interpolation", o.Interpolation.ToString().ToLowerInvariant());
+                w.WriteBoolean("keep_aspect_ratio", o.KeepAspectRatio);
+            }
+            w.WriteString("color_mode", o.ColorMode.ToString().ToLowerInvariant());
+            w.WritePropertyName("params");
+            w.WriteRawValue(p.ToJson());
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(ms.ToArray());
+    }
+
+    private static string? OutputOf(string line)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.TryGetProperty("output", out var o) ? o.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null; // a line cut short by a crash: that output is redone
+        }
+    }
+}
