@@ -13,6 +13,9 @@ public static class MirageCli
                  {
                      ApplyCommand.Create(),
                      PreviewCommand.Create(),
+                     AugmentCommand.Create(),
+                     StatsCommand.Create(),
+                     FlowBenchCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Text.Json;
+using Mirage.Codecs;
+using Mirage.Data;
+using Mirage.Generation;
+using Mirage.Kernels.Geometric;
+using Spectre.Console;
+
+namespace Mirage.Cli.Commands;
+
+/// <summary>
+/// `mirage augment SRC OUT --config CONFIG.json --per-image N [--seed S] [--workers W] [--target-size WxH]
+/// [--format png|jpeg|webp] [--prefix P] [--on-error throw|skip]`: N augmented variants of every image, mirroring the
+/// class folders, with a progress bar and a JSON-lines manifest of the exact parameters (replayable with `mirage apply`).
+/// </summary>
+public static class AugmentCommand
+{
+    public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var src = new Argument<string>("SRC") { Description = "Folder of images (class sub-folders are mirrored)." };
+        var dst = new Argument<string>("OUT") { Description = "Output folder; re-running over it only does what is missing." };
+        var config = new Option<string>("--config") { Description = "ImageDataGenerator config as JSON with Keras's names.", Required = true };
+        var perImage = new Option<int>("--per-image") { Description = "Augmented variants per source image.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same bytes with any worker count.", DefaultValueFactory = _ => 0 };
+        var workers = new Option<int>("--workers") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var targetSize = new Option<string?>("--target-size") { Description = "Resize every image to WxH first (e.g. 224x224)." };
+        var interpolation = new Option<string>("--interpolation") { Description = "Resize filter: nearest, bilinear, bicubic, lanczos, box, hamming.", DefaultValueFactory = _ => "nearest" };
+        var keepAspect = new Option<bool>("--keep-aspect-ratio") { Description = "Centre-crop to the target's aspect ratio before resizing." };
+        var format = new Option<string>("--format") { Description = "Output format: png, jpeg or webp.", DefaultValueFactory = _ => "png" };
+        var prefix = new Option<string>("--prefix") { Description = "Outputs are named {stem}_{prefix}_{variant}.{format}.", DefaultValueFactory = _ => "aug" };
+        var colorMode = new Option<string>("--color-mode") { Description = "grayscale, rgb or rgba.", DefaultValueFactory = _ => "rgb" };
+        var onError = new Option<string>("--on-error") { Description = "Unreadable files: throw (stop, naming the file) or skip (report at the end).", DefaultValueFactory = _ => "throw" };
+        var followLinks = new Option<bool>("--follow-links") { Description = "Descend into symbolic links to folders." };
+
+        var command = new Command("augment", "Write N augmented variants of every image in a folder tree, with a replayable manifest.")
+        {
+            src, dst, config, perImage, seed, workers, targetSize, interpolation, keepAspect, format, prefix, colorMode, onError, followLinks,
+        };
+        command.SetAction(parse =>
+        {
+            var output = stdout ?? Console.Out;
+            var errors = stderr ?? Console.Error;
+            return CommandRunner.Run(errors, () =>
+            {
+                var configPath = parse.GetValue(config)!;
+                var augmenter = ISampleAugmenter.Of(LoadGenerator(configPath));
+                var options = new AugmentOptions
+                {
+                    PerImage = parse.GetValue(perImage),
+                    Seed = parse.GetValue(seed),
+                    Workers = parse.GetValue(workers),
+                    TargetSize = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size"),
+                    Interpolation = CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation"),
+                    KeepAspectRatio = parse.GetValue(keepAspect),
+                    Format = CommandRunner.ParseFormat(parse.GetValue(format)!),
+                    Prefix = parse.GetValue(prefix)!,
+                    ColorMode = CommandRunner.ParseEnum<ColorMode>(parse.GetValue(colorMode)!, "--color-mode"),
+                    OnBadFile = CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
+                    FollowLinks = parse.GetValue(followLinks),
+                    Log = TextWriter.Synchronized(errors),
+                };
+                var summary = CommandRunner.WithProgress("augmenting", output, progress =>
+                    AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));
+                output.WriteLine(summary);
+                output.WriteLine($"manifest: {summary.ManifestPath}");
+            });
+        });
+        return command;
+    }
+
+    /// <summary>Reads a generator config (Keras's names) from a JSON file.</summary>
+    internal static ImageDataGenerator LoadGenerator(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"The config file '{path}' does not exist.", path);
+        return new ImageDataGenerator(ConfigLoader(File.ReadAllText(path), path));
+    }
+
+    // Replaced by ImageDataGeneratorOptions.FromJson once the generator's JSON config lands on main.
+    internal static Func<string, string, ImageDataGeneratorOptions> ConfigLoader { get; set; } =
+        (_, source) => throw new MirageException($"{source}: JSON config loading is not available in this build yet.");
+}
+
+/// <summary>Shared plumbing of the pipeline commands: error reporting, option parsing, progress bars.</summary>
+internal static class CommandRunner
+{
+    public static int Run(TextWriter errors, Action body)
+    {
+        try
+        {
+            body();
+            return 0;
+        }
+        catch (Exception e) when (e is MirageException or FormatException or ArgumentException or IOException
+                                      or UnauthorizedAccessException or JsonException or InvalidOperationException)
+        {
+            errors.WriteLine($"mirage: error: {e.Message}");
+            return 1;
+        }
+    }
+
+    /// <summary>"WxH" → (height, width).</summary>
+    public static (int Height, int Width)? ParseSize(string? text, string option)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int w) && int.TryParse(parts[1], out int h) && w > 0 && h > 0)
+            return (h, w);
+        throw new FormatException($"{option} expects WIDTHxHEIGHT with positive whole numbers, such as 224x224; got '{text}'.");
+    }
+
+    public static T ParseEnum<T>(string text, string option) where T : struct, Enum =>
+        Enum.TryParse<T>(text.Replace("_", ""), ignoreCase: true, out var v) && Enum.IsDefined(v)
+            ? v
+            : throw new FormatException($"{option} expects one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}; got '{text}'.");
+
+    public static ImageFormat ParseFormat(string text) => text.ToLowerInvariant() switch
+    {
+        "png" => ImageFormat.Png,
+        "jpeg" or "jpg" => ImageFormat.Jpeg,
+        "webp" => ImageFormat.Webp,
+        _ => throw new FormatException($"--format expects png, jpeg or webp; got '{text}'."),
+    };
+
+    /// <summary>Runs <paramref name="work"/> with a progress bar on a terminal, silently otherwise.</summary>
+    public static T WithProgress<T>(string label, TextWriter output, Func<Action<int, int>, T> work)
+    {
+        if (output != Console.Out || Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+            return work((_, _) => { });
+        T result = default!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(label, maxValue: 1);
+                result = work((done, total) =>
+                {
+                    lock (task)
+                    {
+                        task.MaxValue = Math.Max(1, total);
+                        task.Value = Math.Max(task.Value, done);
+                    }
+                });
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+}
