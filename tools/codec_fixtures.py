@@ -117,16 +117,17 @@ def main():
 
     # Bad inputs.
     open(os.path.join(OUT, "empty.png"), "wb").close()
-    data = open(os.path.join(OUT, "q90_420.jpg"), "rb").read()
-    open(os.path.join(OUT, "truncated.jpg"), "wb").write(data[: len(data) // 2])
-    data = open(os.path.join(OUT, "rgb.png"), "rb").read()
-    open(os.path.join(OUT, "truncated.png"), "wb").write(data[: len(data) // 2])
+    # Cut points chosen so some rows decode (tiny files are mostly header).
+    for src, dst, keep in (("q90_420.jpg", "truncated.jpg", 0.9), ("rgb.png", "truncated.png", 0.75),
+                           ("progressive.jpg", "truncated_progressive.jpg", 0.7)):
+        data = open(os.path.join(OUT, src), "rb").read()
+        open(os.path.join(OUT, dst), "wb").write(data[: int(len(data) * keep)])
     rng = np.random.default_rng(1234)
     open(os.path.join(OUT, "garbage.png"), "wb").write(rng.integers(0, 256, 2000, dtype=np.uint8).tobytes())
     open(os.path.join(OUT, "text.jpg"), "w").write("This is a text file, not a JPEG.\n")
 
     # Pillow refuses the truncated files too (LOAD_TRUNCATED_IMAGES is False by default).
-    for bad in ("truncated.jpg", "truncated.png"):
+    for bad in ("truncated.jpg", "truncated.png", "truncated_progressive.jpg"):
         try:
             Image.open(os.path.join(OUT, bad)).load()
             sys.exit(f"Pillow decoded {bad}; expected an error")

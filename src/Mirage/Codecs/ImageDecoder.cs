@@ -55,10 +55,21 @@ public static class ImageDecoder
     {
         ArgumentNullException.ThrowIfNull(path);
         using var file = OpenFile(path);
-        if (file.Length == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
+        Span<byte> head = stackalloc byte[16];
+        int headLength;
+        try
+        {
+            if (file.Length == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
+            headLength = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            file.Position = 0;
+        }
+        catch (IOException e)
+        {
+            throw new ImageDecodeException(path, $"cannot read the file: {e.Message}", e);
+        }
         // SKManagedStream pulls only the header bytes the codec asks for.
         using var stream = new SKManagedStream(file, disposeManagedStream: false);
-        using var codec = CreateCodec(stream, path);
+        using var codec = CreateCodec(stream, path, head[..headLength], file.Length);
         return InfoOf(codec);
     }
 
@@ -71,7 +82,7 @@ public static class ImageDecoder
         {
             using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed
             using var stream = new SKMemoryStream(skData);
-            using var codec = CreateCodec(stream, sourceName);
+            using var codec = CreateCodec(stream, sourceName, data, data.Length);
             return InfoOf(codec);
         }
     }
@@ -85,7 +96,7 @@ public static class ImageDecoder
         {
             using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed
             using var stream = new SKMemoryStream(skData);
-            using var codec = CreateCodec(stream, name);
+            using var codec = CreateCodec(stream, name, data, data.Length);
             origin = codec.EncodedOrigin;
             image = DecodePixels(codec, data, mode, name);
         }
@@ -127,7 +138,9 @@ public static class ImageDecoder
                 target.Clear(); // pooled memory: a frame smaller than the canvas must not show old bytes
             }
 
-            DecodeInto(codec, decodeInfo, target, width * decodedChannels, name);
+            DecodeInto(codec, decodeInfo, target, width * decodedChannels, encoded, name);
+            if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !EncodedHeader.JpegHasEndMarker(encoded))
+                throw new ImageDecodeException(name, "truncated: the JPEG data ends before its end-of-image marker");
             if (!graySource && codec.EncodedFormat == SKEncodedImageFormat.Gif)
                 GifFirstFrame.MatchPillow(encoded, target, width, height);
 
@@ -152,7 +165,8 @@ public static class ImageDecoder
         }
     }
 
-    private static unsafe void DecodeInto(SKCodec codec, SKImageInfo info, Span<byte> target, int rowBytes, string name)
+    private static unsafe void DecodeInto(SKCodec codec, SKImageInfo info, Span<byte> target, int rowBytes,
+        ReadOnlySpan<byte> encoded, string name)
     {
         fixed (byte* dst = target)
         {
@@ -162,55 +176,64 @@ public static class ImageDecoder
             if (result == SKCodecResult.Success)
             {
                 result = codec.IncrementalDecode(out int rows);
-                if (result == SKCodecResult.IncompleteInput) throw Truncated(name, rows, info.Height);
-                Check(result, name);
+                if (result == SKCodecResult.IncompleteInput) throw Truncated(name, rows, info.Height, encoded);
+                Check(result, name, encoded);
                 return;
             }
-            if (result != SKCodecResult.Unimplemented) Check(result, name);
+            if (result != SKCodecResult.Unimplemented) Check(result, name, encoded);
 
             if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown &&
                 codec.StartScanlineDecode(info) == SKCodecResult.Success)
             {
                 int rows = codec.GetScanlines((IntPtr)dst, info.Height, rowBytes);
-                if (rows < info.Height) throw Truncated(name, Math.Max(rows, 0), info.Height);
+                if (rows < info.Height) throw Truncated(name, Math.Max(rows, 0), info.Height, encoded);
                 return;
             }
 
-            result = codec.GetPixels(info, (IntPtr)dst, rowBytes, SKCodecOptions.Default);
-            if (result == SKCodecResult.IncompleteInput)
-                throw new ImageDecodeException(name, "truncated: the file ends before the image data is complete");
-            Check(result, name);
+            // Progressive JPEG (no scanline decoder), BMP, lossy WebP, ...: all or nothing.
+            Check(codec.GetPixels(info, (IntPtr)dst, rowBytes, SKCodecOptions.Default), name, encoded);
         }
     }
 
-    private static ImageDecodeException Truncated(string name, int rows, int height) =>
-        new(name, $"truncated: only {rows} of {height} rows decoded");
+    private static ImageDecodeException Truncated(string name, int rows, int height, ReadOnlySpan<byte> encoded) =>
+        rows >= 0 && rows < height
+            ? new(name, $"truncated: only {rows} of {height} rows decoded")
+            : new(name, TruncatedReason(encoded, "the file ends before the image data is complete"));
 
-    private static void Check(SKCodecResult result, string name)
+    private static string TruncatedReason(ReadOnlySpan<byte> encoded, string otherwise)
     {
-        switch (result)
-        {
-            case SKCodecResult.Success:
-                return;
-            case SKCodecResult.IncompleteInput:
-                throw new ImageDecodeException(name, "truncated: the file ends before the image data is complete");
-            case SKCodecResult.ErrorInInput:
-            case SKCodecResult.InvalidInput:
-                throw new ImageDecodeException(name, "corrupt image data");
-            default:
-                throw new ImageDecodeException(name, $"the decoder failed ({result})");
-        }
+        long declared = EncodedHeader.DeclaredLength(encoded);
+        return declared > encoded.Length
+            ? $"truncated: only {encoded.Length} of {declared} bytes present"
+            : $"truncated: {otherwise}";
     }
 
-    private static SKCodec CreateCodec(SKStream stream, string name)
+    private static void Check(SKCodecResult result, string name, ReadOnlySpan<byte> encoded)
+    {
+        if (result == SKCodecResult.Success) return;
+        if (EncodedHeader.DeclaredLength(encoded) > encoded.Length || result == SKCodecResult.IncompleteInput)
+            throw new ImageDecodeException(name, TruncatedReason(encoded, "the file ends before the image data is complete"));
+        throw new ImageDecodeException(name, result is SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput
+            ? "corrupt image data"
+            : $"the decoder failed ({result})");
+    }
+
+    /// <param name="head">The first bytes of the input (at least 12 when available), to classify a failure.</param>
+    private static SKCodec CreateCodec(SKStream stream, string name, ReadOnlySpan<byte> head, long length)
     {
         var codec = SKCodec.Create(stream, out var result);
         if (codec is null)
         {
             // The stream is left to its owner: SkiaSharp revokes the wrapper's ownership on failure too.
-            throw new ImageDecodeException(name, result == SKCodecResult.IncompleteInput
-                ? "truncated: the file ends inside the image header"
-                : $"not a recognised image format ({SupportedFormats})");
+            string? signature = EncodedHeader.Signature(head);
+            long declared = EncodedHeader.DeclaredLength(head);
+            throw new ImageDecodeException(name, signature is null
+                ? $"not a recognised image format ({SupportedFormats})"
+                : declared > length
+                    ? $"truncated: only {length} of {declared} bytes present"
+                    : result == SKCodecResult.IncompleteInput
+                        ? "truncated: the file ends before any image data could be decoded"
+                        : $"corrupt {signature} header");
         }
         if (ToFormat(codec.EncodedFormat) is null)
         {
