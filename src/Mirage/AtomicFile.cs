@@ -1,37 +1,42 @@
 namespace Mirage;
 
 /// <summary>
-/// Every file Mirage writes goes through here: written to a temp file in the target's folder, flushed, then renamed
-/// over the target, so a crash never leaves a half-written output and readers never see one.
+/// Every file Mirage writes goes through here: written to <c>.{name}.{random}.tmp</c> beside the target, then renamed
+/// over it, so a crash never leaves a half-written output and a reader never sees one; the temp file is removed if
+/// anything fails. (No fsync: the rename protects against a crashed process, not against power loss.)
 /// </summary>
 public static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
-        if (!Directory.Exists(folder))
-            throw new DirectoryNotFoundException($"Cannot write '{full}': the folder '{folder}' does not exist.");
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var (full, temp) = Prepare(path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
                 write(stream);
-                stream.Flush(flushToDisk: false);
-            }
             File.Move(temp, full, overwrite: true);
         }
-        finally
+        catch
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            Discard(temp);
+            throw;
         }
     }
 
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
-        var copy = bytes.ToArray();
-        Write(path, s => s.Write(copy));
+        var (full, temp) = Prepare(path);
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+                stream.Write(bytes);
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            Discard(temp);
+            throw;
+        }
     }
 
     public static void WriteAllLines(string path, IEnumerable<string> lines) => Write(path, s =>
@@ -39,4 +44,22 @@ public static class AtomicFile
         using var writer = new StreamWriter(s, leaveOpen: true);
         foreach (var line in lines) writer.WriteLine(line);
     });
+
+    private static (string Full, string Temp) Prepare(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"'{path}' has no folder.", nameof(path));
+        string name = Path.GetFileName(full);
+        if (name.Length == 0) throw new ArgumentException($"'{path}' names a folder, not a file.", nameof(path));
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"Cannot write '{path}': the folder '{folder}' does not exist.");
+        if (Directory.Exists(full))
+            throw new IOException($"Cannot write '{path}': a folder with that name exists.");
+        return (full, Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    private static void Discard(string temp)
+    {
+        try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 }

@@ -1,15 +1,322 @@
+using System.Buffers;
 using Mirage.Imaging;
+using SkiaSharp;
 
 namespace Mirage.Codecs;
 
-/// <summary>Reads JPEG, PNG, BMP, WebP and GIF (first frame) into 8-bit HWC images.</summary>
+/// <summary>
+/// Reads JPEG, PNG, BMP, WebP and GIF (first frame) into 8-bit HWC images with Keras's color_mode meaning
+/// (what keras_preprocessing's load_img + img_to_array give):
+/// grayscale = Pillow's L = (19595·R + 38470·G + 7471·B + 0x8000) >> 16 (a 1-channel source is kept as stored);
+/// rgb drops alpha without compositing; rgba keeps straight (unpremultiplied) alpha.
+/// No colour management (embedded ICC profiles are ignored, as Pillow does) and, by default, no EXIF rotation
+/// (Keras ignores it). Every failure is an <see cref="ImageDecodeException"/> naming the file and the reason.
+/// </summary>
 public static class ImageDecoder
 {
+    internal const string SupportedFormats = "PNG, JPEG, BMP, WebP, GIF";
+
     /// <summary>Decodes the file at <paramref name="path"/>; throws <see cref="ImageDecodeException"/> naming the file.</summary>
-    public static Image<byte> Decode(string path, ColorMode mode) =>
-        throw new NotImplementedException("Codecs land with the codec work.");
+    public static Image<byte> Decode(string path, ColorMode mode) => Decode(path, mode, applyOrientation: false);
+
+    /// <summary>
+    /// Decodes the file at <paramref name="path"/>. With <paramref name="applyOrientation"/> the EXIF orientation is
+    /// applied (the image comes out as a viewer shows it); Keras does not do this, so it is off by default.
+    /// </summary>
+    public static Image<byte> Decode(string path, ColorMode mode, bool applyOrientation)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ValidateMode(mode);
+        var buffer = ReadFile(path, out int length);
+        try
+        {
+            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation, path);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     /// <summary>Decodes encoded bytes; <paramref name="sourceName"/> names the input in errors.</summary>
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName) =>
-        throw new NotImplementedException("Codecs land with the codec work.");
+        Decode(data, mode, sourceName, applyOrientation: false);
+
+    /// <summary>Decodes encoded bytes, optionally applying the EXIF orientation.</summary>
+    public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, bool applyOrientation)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        ValidateMode(mode);
+        return DecodeCore(data, mode, applyOrientation, sourceName);
+    }
+
+    /// <summary>Reads size, format, orientation and alpha from the header without decoding pixels.</summary>
+    public static ImageFileInfo ReadInfo(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var file = OpenFile(path);
+        Span<byte> head = stackalloc byte[16];
+        int headLength;
+        try
+        {
+            if (file.Length == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
+            headLength = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            file.Position = 0;
+        }
+        catch (IOException e)
+        {
+            throw new ImageDecodeException(path, $"cannot read the file: {e.Message}", e);
+        }
+        // SKManagedStream pulls only the header bytes the codec asks for.
+        using var stream = new SKManagedStream(file, disposeManagedStream: false);
+        using var codec = CreateCodec(stream, path, head[..headLength], file.Length);
+        return InfoOf(codec);
+    }
+
+    /// <summary>Reads size, format, orientation and alpha from encoded bytes without decoding pixels.</summary>
+    public static unsafe ImageFileInfo ReadInfo(ReadOnlySpan<byte> data, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(sourceName);
+        if (data.IsEmpty) throw new ImageDecodeException(sourceName, "empty file (0 bytes)");
+        fixed (byte* p = data)
+        {
+            using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed
+            using var stream = new SKMemoryStream(skData);
+            using var codec = CreateCodec(stream, sourceName, data, data.Length);
+            return InfoOf(codec);
+        }
+    }
+
+    private static unsafe Image<byte> DecodeCore(ReadOnlySpan<byte> data, ColorMode mode, bool applyOrientation, string name)
+    {
+        if (data.IsEmpty) throw new ImageDecodeException(name, "empty file (0 bytes)");
+        Image<byte> image;
+        SKEncodedOrigin origin;
+        fixed (byte* p = data)
+        {
+            using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed
+            using var stream = new SKMemoryStream(skData);
+            using var codec = CreateCodec(stream, name, data, data.Length);
+            origin = codec.EncodedOrigin;
+            image = DecodePixels(codec, data, mode, name);
+        }
+        if (!applyOrientation || origin is SKEncodedOrigin.TopLeft || (int)origin is < 1 or > 8) return image;
+        using (image) return Orientation.Apply(image, (int)origin);
+    }
+
+    private static Image<byte> DecodePixels(SKCodec codec, ReadOnlySpan<byte> encoded, ColorMode mode, string name)
+    {
+        var info = codec.Info;
+        int width = info.Width, height = info.Height;
+        if (width < 1 || height < 1) throw new ImageDecodeException(name, $"invalid image size {width}x{height}");
+        if ((long)width * height > int.MaxValue / 4)
+            throw new ImageDecodeException(name, $"image too large ({width}x{height} pixels)");
+
+        // A 1-channel source decodes as Gray8 and is kept as stored (Pillow's mode L); anything else decodes
+        // as straight RGBA and is reduced with our own loops, so the L formula is exactly Pillow's.
+        bool graySource = info.ColorType == SKColorType.Gray8;
+        int decodedChannels = graySource ? 1 : 4;
+        int outChannels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
+        var decodeInfo = new SKImageInfo(width, height,
+            graySource ? SKColorType.Gray8 : SKColorType.Rgba8888,
+            graySource ? SKAlphaType.Opaque : SKAlphaType.Unpremul); // ColorSpace null: no colour conversion
+
+        var image = new Image<byte>(height, width, outChannels);
+        byte[]? scratch = null;
+        try
+        {
+            Span<byte> target;
+            if (decodedChannels == outChannels)
+            {
+                target = image.Span; // decode straight into the result
+            }
+            else
+            {
+                int length = width * height * decodedChannels;
+                scratch = ArrayPool<byte>.Shared.Rent(length);
+                target = scratch.AsSpan(0, length);
+                target.Clear(); // pooled memory: a frame smaller than the canvas must not show old bytes
+            }
+
+            DecodeInto(codec, decodeInfo, target, width * decodedChannels, encoded, name);
+            if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !EncodedHeader.JpegHasEndMarker(encoded))
+                throw new ImageDecodeException(name, "truncated: the JPEG data ends before its end-of-image marker");
+            if (!graySource && codec.EncodedFormat == SKEncodedImageFormat.Gif)
+                GifFirstFrame.MatchPillow(encoded, target, width, height);
+
+            if (scratch is not null)
+            {
+                var src = target;
+                var dst = image.Span;
+                if (graySource) PixelConvert.GrayTo(src, dst, outChannels);
+                else if (outChannels == 3) PixelConvert.RgbaToRgb(src, dst);
+                else PixelConvert.ColorToL(src, dst);
+            }
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+        finally
+        {
+            if (scratch is not null) ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private static unsafe void DecodeInto(SKCodec codec, SKImageInfo info, Span<byte> target, int rowBytes,
+        ReadOnlySpan<byte> encoded, string name)
+    {
+        fixed (byte* dst = target)
+        {
+            // Incremental decoding reports how many rows arrived, so a truncated file can say how much is missing.
+            // JPEG has no incremental path in Skia; its scanline decoder reports the row count instead.
+            var result = codec.StartIncrementalDecode(info, (IntPtr)dst, rowBytes);
+            if (result == SKCodecResult.Success)
+            {
+                result = codec.IncrementalDecode(out int rows);
+                if (result == SKCodecResult.IncompleteInput) throw Truncated(name, rows, info.Height, encoded);
+                Check(result, name, encoded);
+                return;
+            }
+            if (result != SKCodecResult.Unimplemented) Check(result, name, encoded);
+
+            if (codec.ScanlineOrder == SKCodecScanlineOrder.TopDown &&
+                codec.StartScanlineDecode(info) == SKCodecResult.Success)
+            {
+                int rows = codec.GetScanlines((IntPtr)dst, info.Height, rowBytes);
+                if (rows < info.Height) throw Truncated(name, Math.Max(rows, 0), info.Height, encoded);
+                return;
+            }
+
+            // Progressive JPEG (no scanline decoder), BMP, lossy WebP, ...: all or nothing.
+            Check(codec.GetPixels(info, (IntPtr)dst, rowBytes, SKCodecOptions.Default), name, encoded);
+        }
+    }
+
+    private static ImageDecodeException Truncated(string name, int rows, int height, ReadOnlySpan<byte> encoded) =>
+        rows >= 0 && rows < height
+            ? new(name, $"truncated: only {rows} of {height} rows decoded")
+            : new(name, TruncatedReason(encoded, "the file ends before the image data is complete"));
+
+    private static string TruncatedReason(ReadOnlySpan<byte> encoded, string otherwise)
+    {
+        long declared = EncodedHeader.DeclaredLength(encoded);
+        return declared > encoded.Length
+            ? $"truncated: only {encoded.Length} of {declared} bytes present"
+            : $"truncated: {otherwise}";
+    }
+
+    private static void Check(SKCodecResult result, string name, ReadOnlySpan<byte> encoded)
+    {
+        if (result == SKCodecResult.Success) return;
+        if (EncodedHeader.DeclaredLength(encoded) > encoded.Length || result == SKCodecResult.IncompleteInput)
+            throw new ImageDecodeException(name, TruncatedReason(encoded, "the file ends before the image data is complete"));
+        throw new ImageDecodeException(name, result is SKCodecResult.ErrorInInput or SKCodecResult.InvalidInput
+            ? "corrupt image data"
+            : $"the decoder failed ({result})");
+    }
+
+    /// <param name="head">The first bytes of the input (at least 12 when available), to classify a failure.</param>
+    private static SKCodec CreateCodec(SKStream stream, string name, ReadOnlySpan<byte> head, long length)
+    {
+        var codec = SKCodec.Create(stream, out var result);
+        if (codec is null)
+        {
+            // The stream is left to its owner: SkiaSharp revokes the wrapper's ownership on failure too.
+            string? signature = EncodedHeader.Signature(head);
+            long declared = EncodedHeader.DeclaredLength(head);
+            throw new ImageDecodeException(name, signature is null
+                ? $"not a recognised image format ({SupportedFormats})"
+                : declared > length
+                    ? $"truncated: only {length} of {declared} bytes present"
+                    : result == SKCodecResult.IncompleteInput
+                        ? "truncated: the file ends before any image data could be decoded"
+                        : $"corrupt {signature} header");
+        }
+        if (ToFormat(codec.EncodedFormat) is null)
+        {
+            var format = codec.EncodedFormat;
+            codec.Dispose();
+            throw new ImageDecodeException(name, $"unsupported image format {format}; supported: {SupportedFormats}");
+        }
+        return codec;
+    }
+
+    private static ImageFileInfo InfoOf(SKCodec codec)
+    {
+        var info = codec.Info;
+        int origin = (int)codec.EncodedOrigin;
+        return new ImageFileInfo(
+            info.Width,
+            info.Height,
+            ToFormat(codec.EncodedFormat)!.Value,
+            origin is >= 1 and <= 8 ? origin : 1,
+            info.AlphaType != SKAlphaType.Opaque,
+            info.ColorType == SKColorType.Gray8);
+    }
+
+    private static ImageFileFormat? ToFormat(SKEncodedImageFormat format) => format switch
+    {
+        SKEncodedImageFormat.Png => ImageFileFormat.Png,
+        SKEncodedImageFormat.Jpeg => ImageFileFormat.Jpeg,
+        SKEncodedImageFormat.Bmp => ImageFileFormat.Bmp,
+        SKEncodedImageFormat.Webp => ImageFileFormat.Webp,
+        SKEncodedImageFormat.Gif => ImageFileFormat.Gif,
+        _ => null, // ICO, WBMP, ...: Skia reads them, but Keras's formats are the contract (WBMP sniffing is loose)
+    };
+
+    private static void ValidateMode(ColorMode mode)
+    {
+        if (mode is not (ColorMode.Grayscale or ColorMode.Rgb or ColorMode.Rgba))
+            throw new ArgumentOutOfRangeException(nameof(mode), mode, "Color mode must be Grayscale, Rgb or Rgba.");
+    }
+
+    private static FileStream OpenFile(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ImageDecodeException(path, "file not found", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
+        {
+            throw new ImageDecodeException(path, $"cannot open the file: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the whole file into a pooled buffer (returned by the caller).</summary>
+    private static byte[] ReadFile(string path, out int length)
+    {
+        using var file = OpenFile(path);
+        byte[]? buffer = null;
+        try
+        {
+            long size = file.Length;
+            if (size == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
+            if (size > Array.MaxLength) throw new ImageDecodeException(path, $"file too large ({size} bytes)");
+            buffer = ArrayPool<byte>.Shared.Rent((int)size);
+            length = file.ReadAtLeast(buffer.AsSpan(0, (int)size), (int)size, throwOnEndOfStream: false);
+            if (length == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
+            return buffer;
+        }
+        catch (IOException e)
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            throw new ImageDecodeException(path, $"cannot read the file: {e.Message}", e);
+        }
+        catch
+        {
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
 }

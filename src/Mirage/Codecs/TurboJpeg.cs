@@ -99,7 +99,7 @@ internal static unsafe class TurboJpeg
                     return true;
                 }
                 image = new Image<byte>(height, width, 1);
-                PixelConvert.RgbToLuma(decoded.Span, image.Span);
+                PixelConvert.ColorToL(decoded.Span, image.Span, channels: 3);
                 decoded.Dispose();
                 return true;
             }
