@@ -150,7 +150,7 @@ public class TableAndArrayFlowTests
             var outDir = t["out"];
             using var it = DataPipeline.FromDirectory<float>(t.Path, new FakeAugmenter(), new DirectoryFlowOptions
             {
-                TargetSize = (1, 1), Decoder = FakeCodec.Decode, Seed = 4, SaveToDir = outDir, SavePrefix = "aug", SaveFormat = Codecs.ImageFormat.Jpeg,
+                TargetSize = (1, 1), Decoder = FakeCodec.Decode, Seed = 4, SaveToDir = outDir, SavePrefix = "aug", SaveFormat = global::Mirage.Codecs.ImageFormat.Jpeg,
             });
             it.GetBatch(0).Dispose();
             it.GetBatch(0).Dispose(); // same seed, epoch and index: same name, replaced atomically
@@ -160,7 +160,7 @@ public class TableAndArrayFlowTests
             Assert.Equal(2, saved.Count);
 
             // Saving into the input folder with a name that collides with an input picks another hash.
-            var writer = new SaveToDirWriter(t["cls"], "in", Codecs.ImageFormat.Png, p => p == Path.GetFullPath(t["cls/in_0_5.png"]));
+            var writer = new SaveToDirWriter(t["cls"], "in", global::Mirage.Codecs.ImageFormat.Png, p => p == Path.GetFullPath(t["cls/in_0_5.png"]));
             using var img = new Image<float>(1, 1, 3);
             var path = writer.Save(img, 0, 5);
             Assert.EndsWith("in_0_6.png", path);
