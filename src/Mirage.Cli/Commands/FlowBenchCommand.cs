@@ -21,9 +21,10 @@ public static class FlowBenchCommand
         var prefetch = new Option<int>("--prefetch") { DefaultValueFactory = _ => 2 };
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 1 };
         var config = new Option<string?>("--config") { Description = "Generator config (JSON); none = no augmentation." };
+        var traceOption = new Option<bool>("--trace") { Description = "Print the resident set every 25 batches." };
         var command = new Command("flow-bench", "Measure flow_from_directory throughput and peak memory.")
         {
-            dir, targetSize, batchSize, workers, prefetch, epochs, config,
+            dir, targetSize, batchSize, workers, prefetch, epochs, config, traceOption,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -32,6 +33,7 @@ public static class FlowBenchCommand
             return CommandRunner.Run(stderr ?? Console.Error, () =>
             {
                 var configPath = parse.GetValue(config);
+                bool trace = parse.GetValue(traceOption);
                 var augmenter = configPath is null ? null : ISampleAugmenter.Of(AugmentCommand.LoadGenerator(configPath));
                 long baseline = PeakResidentBytes();
                 var sw = Stopwatch.StartNew();
@@ -54,25 +56,30 @@ public static class FlowBenchCommand
                         samples += b.Count;
                         batches++;
                         checksum += b.X[0];
+                        if (trace && batches % 25 == 0)
+                            output.WriteLine($"  batch {batches}: RSS {ResidentBytes("VmRSS:") / 1048576.0:F1} MiB");
                     }
                 sw.Stop();
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"files {it.Samples}  samples {samples}  batches {batches}  scan {scan:F2}s  total {sw.Elapsed.TotalSeconds:F2}s  " +
                     $"{samples / sw.Elapsed.TotalSeconds:F0} img/s  peak RSS {PeakResidentBytes() / 1048576.0:F1} MiB (startup {baseline / 1048576.0:F1} MiB)  " +
-                    $"managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB  checksum {checksum:F0}"));
+                    $"managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB  allocated {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB  " +
+                    $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}  checksum {checksum:F0}"));
             });
         });
         return command;
     }
 
     /// <summary>VmHWM from /proc/self/status (Linux), else the process's peak working set.</summary>
-    internal static long PeakResidentBytes()
+    internal static long PeakResidentBytes() => ResidentBytes("VmHWM:");
+
+    private static long ResidentBytes(string field)
     {
         try
         {
             foreach (var line in File.ReadLines("/proc/self/status"))
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                    return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
         }
         catch (IOException) { }
         return Process.GetCurrentProcess().PeakWorkingSet64;
