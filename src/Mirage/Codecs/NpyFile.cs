@@ -190,41 +190,25 @@ public static class NpyFile
         int padded = total + (64 - total % 64) % 64;
         string header = dict.PadRight(padded - prefix - 1) + "\n";
 
-        string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        if (!BitConverter.IsLittleEndian && descr != "|u1")
+            throw new PlatformNotSupportedException("Writing .npy on a big-endian machine is not supported.");
+        byte[] headerBytes = Encoding.Latin1.GetBytes(header);
+        var file = new byte[prefix + headerBytes.Length + bytes.Length];
+        Magic.CopyTo(file);
+        file[6] = (byte)(prefix == 10 ? 1 : 2);
+        file[7] = 0;
+        if (prefix == 10) BinaryPrimitives.WriteUInt16LittleEndian(file.AsSpan(8), (ushort)header.Length);
+        else BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(8), (uint)header.Length);
+        headerBytes.CopyTo(file, prefix);
+        bytes.CopyTo(file.AsSpan(prefix + headerBytes.Length));
         try
         {
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Span<byte> pre = stackalloc byte[12];
-                Magic.CopyTo(pre);
-                pre[6] = (byte)(prefix == 10 ? 1 : 2);
-                pre[7] = 0;
-                if (prefix == 10) BinaryPrimitives.WriteUInt16LittleEndian(pre[8..], (ushort)header.Length);
-                else BinaryPrimitives.WriteUInt32LittleEndian(pre[8..], (uint)header.Length);
-                fs.Write(pre[..prefix]);
-                fs.Write(Encoding.Latin1.GetBytes(header));
-                if (BitConverter.IsLittleEndian || descr == "|u1") fs.Write(bytes);
-                else throw new PlatformNotSupportedException("Writing .npy on a big-endian machine is not supported.");
-            }
-            File.Move(temp, full, overwrite: true);
+            AtomicFile.WriteAllBytes(path, file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new MirageException($"{path}: cannot write the .npy file ({e.Message}).", e);
         }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>The text of one key's value in numpy's header dict (a Python literal).</summary>
