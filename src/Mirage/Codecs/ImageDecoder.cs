@@ -38,6 +38,29 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// Decodes a file that will be shrunk to about <paramref name="minWidth"/>×<paramref name="minHeight"/>: a JPEG is
+    /// decoded by libjpeg-turbo at the smallest DCT scale (1/8, 1/4, 1/2 …) still at least that large, which skips
+    /// most of the work for camera-size photos; other formats decode at full size. The caller resizes the result.
+    /// </summary>
+    public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ValidateMode(mode);
+        var buffer = ReadFile(path, out int length);
+        try
+        {
+            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation: false, path, minWidth, minHeight);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>
+    public static string JpegDecoder => TurboJpeg.IsAvailable ? "libjpeg-turbo" : "SkiaSharp";
+
     /// <summary>Decodes encoded bytes; <paramref name="sourceName"/> names the input in errors.</summary>
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName) =>
         Decode(data, mode, sourceName, applyOrientation: false);
@@ -87,11 +110,22 @@ public static class ImageDecoder
         }
     }
 
-    private static unsafe Image<byte> DecodeCore(ReadOnlySpan<byte> data, ColorMode mode, bool applyOrientation, string name)
+    private static unsafe Image<byte> DecodeCore(ReadOnlySpan<byte> data, ColorMode mode, bool applyOrientation, string name,
+        int minWidth = 0, int minHeight = 0)
     {
         if (data.IsEmpty) throw new ImageDecodeException(name, "empty file (0 bytes)");
         Image<byte> image;
         SKEncodedOrigin origin;
+        // JPEG goes through libjpeg-turbo when the system has it (SIMD; the same decoder and defaults as Pillow);
+        // streams it cannot convert (CMYK) fall through to Skia.
+        if (TurboJpeg.IsAvailable && TurboJpeg.IsJpeg(data)
+            && TurboJpeg.TryDecode(data, mode, out var turbo, minWidth, minHeight))
+        {
+            if (!applyOrientation) return turbo!;
+            int orientation = ReadInfo(data, name).Orientation;
+            if (orientation is <= 1 or > 8) return turbo!;
+            using (turbo) return Orientation.Apply(turbo!, orientation);
+        }
         fixed (byte* p = data)
         {
             using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed

@@ -49,15 +49,29 @@ internal static unsafe class TurboJpeg
 
     private static nint Handle => (t_handle ??= new HandleHolder()).Handle;
 
+    // libjpeg's state after an error (a longjmp out of the decoder) is not trustworthy: the next good file can
+    // fail with "Bogus Huffman table". A failed call therefore retires the thread's handle.
+    private static void RetireHandle()
+    {
+        var holder = t_handle;
+        t_handle = null;
+        if (holder is not null)
+        {
+            Destroy(holder.Handle);
+            GC.SuppressFinalize(holder);
+        }
+    }
+
     public static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 
     /// <summary>
     /// Decodes a JPEG. With <paramref name="minWidth"/>/<paramref name="minHeight"/> set, decodes at the smallest DCT
     /// scale (1/8 … 1) whose size still covers them, which skips most of the IDCT work for large photos. Returns
-    /// false (and no image) when TurboJPEG cannot handle the stream (e.g. CMYK) so the caller can fall back;
-    /// throws <see cref="ImageDecodeException"/> for a corrupt or truncated file.
+    /// false (and no image) when TurboJPEG cannot decode the stream — CMYK, a warning such as extraneous bytes, a
+    /// corrupt or truncated file — and the caller falls back to SkiaSharp, which decodes what it can and otherwise
+    /// says precisely what is wrong.
     /// </summary>
-    public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, out Image<byte>? image,
+    public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, out Image<byte>? image,
         int minWidth = 0, int minHeight = 0)
     {
         image = null;
@@ -66,8 +80,11 @@ internal static unsafe class TurboJpeg
         fixed (byte* jpeg = data)
         {
             if (DecompressHeader(handle, jpeg, (nuint)data.Length, out int width, out int height, out _, out int colorspace) != 0)
-                throw new ImageDecodeException(sourceName, $"corrupt JPEG header ({ErrorText(handle)})");
-            if (width < 1 || height < 1) throw new ImageDecodeException(sourceName, $"JPEG declares an empty {width}x{height} image");
+            {
+                RetireHandle();
+                return false;
+            }
+            if (width < 1 || height < 1) return false;
             (width, height) = ScaledSize(width, height, minWidth, minHeight);
 
             // Pillow keeps a grayscale JPEG as L; a colour JPEG becomes RGB and grayscale is computed from RGB.
@@ -83,14 +100,9 @@ internal static unsafe class TurboJpeg
                 {
                     if (Decompress(handle, jpeg, (nuint)data.Length, dst, width, width * decodeChannels, height, format, FlagStopOnWarning) != 0)
                     {
-                        string error = ErrorText(handle);
-                        if (error.Contains("Unsupported color conversion", StringComparison.OrdinalIgnoreCase))
-                        {
-                            decoded.Dispose();
-                            return false;
-                        }
-                        bool truncated = error.Contains("Premature end", StringComparison.OrdinalIgnoreCase);
-                        throw new ImageDecodeException(sourceName, truncated ? $"truncated JPEG ({error})" : $"corrupt JPEG ({error})");
+                        RetireHandle();
+                        decoded.Dispose();
+                        return false;
                     }
                 }
                 if (decodeChannels == channels)

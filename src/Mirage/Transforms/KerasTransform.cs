@@ -7,7 +7,8 @@ namespace Mirage.Transforms;
 
 /// <summary>
 /// Applies Keras's parameter set in keras-preprocessing's order: one fused affine warp (R·T·S·Z about the centre),
-/// channel shift clipped to the warped image's own min/max, horizontal then vertical flip, brightness.
+/// channel shift clipped to the warped image's own min/max, horizontal then vertical flip, brightness (later Keras's,
+/// which keeps the alpha of a 4-channel image).
 /// </summary>
 public static class KerasTransform
 {
@@ -34,6 +35,24 @@ public static class KerasTransform
         }
         if (p.FlipHorizontal) Flip.Horizontal(dst, dst);
         if (p.FlipVertical) Flip.Vertical(dst, dst);
-        if (p.Brightness is { } b) PointOps.Brightness(dst.Span, dst.Span, (float)b);
+        if (p.Brightness is { } b)
+        {
+            if (dst.Channels == 4) BrightnessKeepingAlpha(dst.Span, (float)b);
+            else PointOps.Brightness(dst.Span, dst.Span, (float)b);
+        }
+    }
+
+    /// <summary>
+    /// Keras makes a 4-channel array an RGBA picture and Pillow's ImageEnhance.Brightness leaves alpha alone
+    /// (it is only taken to 8 bits, i.e. factor 1).
+    /// </summary>
+    private static void BrightnessKeepingAlpha(Span<float> rgba, float factor)
+    {
+        for (int i = 0; i + 4 <= rgba.Length; i += 4)
+        {
+            var px = rgba.Slice(i, 4);
+            PointOps.Brightness(px[..3], px[..3], factor);
+            PointOps.Brightness(px[3..], px[3..], 1f);
+        }
     }
 }
