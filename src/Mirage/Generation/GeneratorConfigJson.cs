@@ -182,9 +182,13 @@ public sealed partial record ImageDataGeneratorOptions
     {
         string best = "";
         int bestDistance = int.MaxValue;
+        string k = key.ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
+        // "rotation" for "rotation_range": a known name that contains the key is the likeliest meaning.
+        var containing = JsonKeys.FirstOrDefault(known => k.Length >= 4 && known.Contains(k, StringComparison.Ordinal));
+        if (containing is not null) return $" (did you mean \"{containing}\"?)";
         foreach (var known in JsonKeys)
         {
-            int d = Levenshtein(key.ToLowerInvariant().Replace('-', '_'), known);
+            int d = Levenshtein(k, known);
             if (d < bestDistance)
             {
                 best = known;

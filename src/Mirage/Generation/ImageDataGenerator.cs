@@ -370,32 +370,33 @@ public sealed class ImageDataGenerator
             return scratch.Span;
         }
 
-        float[]? mean = null, std = null;
+        // Statistics accumulate in double. The ZCA input is centred with the double mean (Keras subtracts its float32
+        // mean in float32); the float32 rounding there would be amplified by the covariance's condition number.
+        double[]? meanD = null, stdD = null;
+        double pixels = (double)count * info.Height * info.Width;
         if (o.FeaturewiseCenter)
         {
-            var sum = new double[channels];
+            meanD = new double[channels];
             for (long k = 0; k < count; k++)
             {
                 var s = Sample(k);
-                for (int j = 0; j < length; j++) sum[j % channels] += s[j];
+                for (int j = 0; j < length; j++) meanD[j % channels] += s[j];
             }
-            double n = (double)count * info.Height * info.Width;
-            mean = sum.Select(v => (float)(v / n)).ToArray();
+            for (int c = 0; c < channels; c++) meanD[c] /= pixels;
         }
         if (o.FeaturewiseStdNormalization)
         {
-            var ss = new double[channels];
+            stdD = new double[channels];
             for (long k = 0; k < count; k++)
             {
                 var s = Sample(k);
                 for (int j = 0; j < length; j++)
                 {
-                    double dv = s[j] - (mean is null ? 0f : mean[j % channels]);
-                    ss[j % channels] += dv * dv;
+                    double dv = s[j] - (meanD is null ? 0 : meanD[j % channels]);
+                    stdD[j % channels] += dv * dv;
                 }
             }
-            double n = (double)count * info.Height * info.Width;
-            std = ss.Select(v => (float)Math.Sqrt(v / n)).ToArray();
+            for (int c = 0; c < channels; c++) stdD[c] = Math.Sqrt(stdD[c] / pixels);
         }
         float[]? pc = null;
         if (o.ZcaWhitening)
@@ -405,13 +406,15 @@ public sealed class ImageDataGenerator
                 var s = Sample(k);
                 for (int j = 0; j < length; j++)
                 {
-                    float v = s[j];
-                    if (mean is not null) v -= mean[j % channels];
-                    if (std is not null) v /= std[j % channels] + StdEpsilon;
+                    double v = s[j];
+                    if (meanD is not null) v -= meanD[j % channels];
+                    if (stdD is not null) v /= stdD[j % channels] + StdEpsilon;
                     row[j] = v;
                 }
             }, o.ZcaEpsilon);
         }
+        var mean = meanD?.Select(v => (float)v).ToArray();
+        var std = stdD?.Select(v => (float)v).ToArray();
         if (mean is not null) _mean = mean;
         if (std is not null) _std = std;
         if (pc is not null) _principalComponents = pc;
