@@ -23,7 +23,7 @@ public sealed class ImageDataGenerator
 
     /// <summary>
     /// Largest feature count (height × width × channels) ZCA whitening accepts: 64×64×3. The eigendecomposition costs
-    /// O(D³) (about half a minute at D = 3072 on two cores, so roughly an hour at this cap).
+    /// O(D³): about a minute of CPU at D = 3072 (32×32×3), so over an hour at this cap; larger would be impractical.
     /// </summary>
     public const int MaxZcaDimension = 64 * 64 * 3;
 

@@ -4,7 +4,7 @@ using Mirage.Imaging;
 
 namespace Mirage.Tests.Generation;
 
-public class StandardizeAndFitTests
+public class StandardizeAndFitTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const double Eps32 = 1.0 / (1 << 24); // float32 unit roundoff
 
@@ -122,6 +122,8 @@ public class StandardizeAndFitTests
         AssertClose(ZcaFixture.Read(name + "_pc64").Data, gen.PrincipalComponents!, 4 * Eps32 * pcMax);
         double kerasTolerance = 4 * kappa * Eps32 * pcMax;
         AssertClose(ZcaFixture.Read(name + "_pc").Data, gen.PrincipalComponents!, kerasTolerance);
+        output.WriteLine($"{name}: max|PC| {pcMax:G4}, κ {kappa:G4}; vs float64 {MaxError(ZcaFixture.Read(name + "_pc64").Data, gen.PrincipalComponents!):E2} " +
+                         $"(tol {4 * Eps32 * pcMax:E2}); vs Keras {MaxError(ZcaFixture.Read(name + "_pc").Data, gen.PrincipalComponents!):E2} (tol {kerasTolerance:E2})");
 
         // Standardized outputs: x·PC, so the PC tolerance propagates as Σ|x − mean|·tol, plus float32 rounding.
         var expected = ZcaFixture.Read(name + "_out").Data;
@@ -238,6 +240,8 @@ public class StandardizeAndFitTests
         Assert.Contains("one shape", Assert.Throws<ArgumentException>(() => gen.Fit([a, b])).Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => gen.Fit([a], augment: true, rounds: 0));
     }
+
+    private static double MaxError(double[] expected, float[] actual) => expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
 
     private static void AssertClose(double[] expected, float[] actual, double tolerance, bool relative = false) =>
         AssertClose(expected, actual.Select(v => (double)v).ToArray(), tolerance, relative);
