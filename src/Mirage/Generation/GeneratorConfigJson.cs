@@ -78,8 +78,9 @@ public sealed partial record ImageDataGeneratorOptions
                     "horizontal_flip" => o with { HorizontalFlip = r.Bool() },
                     "vertical_flip" => o with { VerticalFlip = r.Bool() },
                     "rescale" => o with { Rescale = r.Rescale() },
-                    "preprocessing_function" => v.ValueKind == JsonValueKind.Null ? o : throw r.Fail(
-                        "a function can't be written in JSON; leave it null here and set ImageDataGeneratorOptions.PreprocessingFunction in code (e.g. options with { PreprocessingFunction = img => ... })."),
+                    "preprocessing_function" => v.ValueKind == JsonValueKind.Null ? o : throw new InvalidOptionException(key,
+                        $"{source}: preprocessing_function must be null: a function can't be written in JSON. Set ImageDataGeneratorOptions.PreprocessingFunction " +
+                        $"in code instead (options with {{ PreprocessingFunction = img => ... }}). Found {Describe(v)}."),
                     // tf.keras accepts data_format=None and dtype=None (meaning the backend's defaults).
                     "data_format" => o with { DataFormat = v.ValueKind == JsonValueKind.Null ? DataFormat.ChannelsLast : r.Choice("\"channels_last\" or \"channels_first\"", ("channels_last", DataFormat.ChannelsLast), ("channels_first", DataFormat.ChannelsFirst)) },
                     "validation_split" => o with { ValidationSplit = r.Number() },
@@ -229,7 +230,7 @@ public sealed partial record ImageDataGeneratorOptions
     private readonly struct Reader(string source, string key, JsonElement v)
     {
         public InvalidOptionException Fail(string expectation) =>
-            new(key, $"{source}: {key} {(expectation.StartsWith("a function", StringComparison.Ordinal) ? "must be null: " : "must be ")}{expectation} Found {Describe(v)}.");
+            new(key, $"{source}: {key} must be {expectation} Found {Describe(v)}.");
 
         public bool Bool() => v.ValueKind switch
         {
