@@ -174,7 +174,7 @@ public class StandardizeAndFitTests(Xunit.Abstractions.ITestOutputHelper output)
             for (int i = 0; i < x.Count; i++)
             {
                 using var rescaled = x[i].Clone();
-                Kernels.Photometric.PointOps.Scale(rescaled.Span, rescaled.Span, 1f / 255);
+                Mirage.Kernels.Photometric.PointOps.Scale(rescaled.Span, rescaled.Span, 1f / 255);
                 var random = Randomness.RandomStream.For(1, r, i);
                 var dst = new Image<float>(x[i].Info);
                 a.RandomTransform(rescaled, dst, ref random);
