@@ -175,7 +175,7 @@ public class StandardizeAndFitTests(Xunit.Abstractions.ITestOutputHelper output)
             {
                 using var rescaled = x[i].Clone();
                 Mirage.Kernels.Photometric.PointOps.Scale(rescaled.Span, rescaled.Span, 1f / 255);
-                var random = Randomness.RandomStream.For(1, r, i);
+                var random = Mirage.Randomness.RandomStream.For(1, r, i);
                 var dst = new Image<float>(x[i].Info);
                 a.RandomTransform(rescaled, dst, ref random);
                 copies.Add(dst);

@@ -27,13 +27,13 @@ internal static class ZcaFixture
     }
 
     /// <summary>An N×H×W×C array as N images.</summary>
-    public static List<Imaging.Image<float>> Images(string name)
+    public static List<Mirage.Imaging.Image<float>> Images(string name)
     {
         var (data, shape) = Read(name);
         int n = shape[0], per = shape[1] * shape[2] * shape[3];
-        var list = new List<Imaging.Image<float>>();
+        var list = new List<Mirage.Imaging.Image<float>>();
         for (int i = 0; i < n; i++)
-            list.Add(Imaging.Image<float>.Wrap(data.Skip(i * per).Take(per).Select(v => (float)v).ToArray(), shape[1], shape[2], shape[3]));
+            list.Add(Mirage.Imaging.Image<float>.Wrap(data.Skip(i * per).Take(per).Select(v => (float)v).ToArray(), shape[1], shape[2], shape[3]));
         return list;
     }
 }
