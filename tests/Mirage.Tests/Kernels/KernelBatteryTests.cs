@@ -26,7 +26,7 @@ public class KernelBatteryTests
     };
 
     /// <summary>Kernel classes covered by <see cref="Table"/> or by a battery of their own (named here).</summary>
-    private static readonly HashSet<string> Covered = ["WarpAffine", "Flip", "PointOps", "WarpBoundary"];
+    private static readonly HashSet<string> Covered = ["WarpAffine", "Flip", "PointOps", "WarpBoundary", "Resize" /* ResizeTests: Pillow oracle, input untouched, 1x1 and odd sizes */];
 
     public static TheoryData<string, int, int, int> Cases()
     {
