@@ -72,12 +72,8 @@ public static class AugmentCommand
     internal static ImageDataGenerator LoadGenerator(string path)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"The config file '{path}' does not exist.", path);
-        return new ImageDataGenerator(ConfigLoader(File.ReadAllText(path), path));
+        return new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(File.ReadAllText(path), path));
     }
-
-    // Replaced by ImageDataGeneratorOptions.FromJson once the generator's JSON config lands on main.
-    internal static Func<string, string, ImageDataGeneratorOptions> ConfigLoader { get; set; } =
-        (_, source) => throw new MirageException($"{source}: JSON config loading is not available in this build yet.");
 }
 
 /// <summary>Shared plumbing of the pipeline commands: error reporting, option parsing, progress bars.</summary>

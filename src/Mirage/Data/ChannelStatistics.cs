@@ -83,6 +83,17 @@ public sealed class ChannelStatistics
 /// <summary>Featurewise statistics of a folder tree, computed by streaming over its images (Keras's fit needs them all in memory).</summary>
 public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Images, long Pixels, IReadOnlyList<BadFile> Skipped)
 {
+    /// <summary>Sets the generator's Mean and Std (featurewise_center / featurewise_std_normalization). The statistics
+    /// are of raw 0..255 pixels; they are multiplied by the generator's rescale, as its own Fit measures rescaled images.</summary>
+    public void LoadInto(Generation.ImageDataGenerator generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        if (Images == 0) throw new MirageException("No image was read, so there are no statistics to load.");
+        double scale = generator.Options.Rescale is { } r && r != 0 ? r : 1;
+        generator.Mean = Mean.Select(m => (float)(m * scale)).ToArray();
+        generator.Std = Std.Select(s => (float)(s * Math.Abs(scale))).ToArray();
+    }
+
     /// <summary>Walks <paramref name="directory"/> recursively (Keras's extensions), decoding each image in <paramref name="colorMode"/>
     /// and, when <paramref name="targetSize"/> is set, resizing it first (so the statistics match what flow_from_directory feeds).</summary>
     public static FeaturewiseStatistics OfDirectory(string directory, (int Height, int Width)? targetSize = null, ColorMode colorMode = ColorMode.Rgb,

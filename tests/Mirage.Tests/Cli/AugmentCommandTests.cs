@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Mirage.Cli.Commands;
+using Mirage.Codecs;
+using Mirage.Data;
+using Mirage.Generation;
+using Mirage.Imaging;
+using Mirage.Tests.Data;
+using Mirage.Transforms;
+
+namespace Mirage.Tests.Cli;
+
+public class AugmentCommandTests
+{
+    private const string Config = """{"rotation_range": 30, "width_shift_range": 0.1, "zoom_range": 0.2, "horizontal_flip": true, "fill_mode": "reflect"}""";
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        int code = AugmentCommand.Create(output, errors).Parse(args).Invoke();
+        return (code, output.ToString(), errors.ToString());
+    }
+
+    private static TempDir Tree()
+    {
+        var t = new TempDir();
+        RealCodecTests.WritePng(t["src/cats/a.png"], 10, 12, 9);
+        RealCodecTests.WritePng(t["src/cats/b.png"], 60, 7, 11);
+        RealCodecTests.WritePng(t["src/dogs/c.png"], 120, 10, 10);
+        File.WriteAllText(t["config.json"], Config);
+        return t;
+    }
+
+    [Fact]
+    public void SameSeedByteIdenticalWithOneAndTwoWorkersDifferentSeedsDiffer()
+    {
+        using var t = Tree();
+        string[] Args(string outDir, string seed, string workers) =>
+            [t["src"], t[outDir], "--config", t["config.json"], "--per-image", "3", "--seed", seed, "--workers", workers];
+        var one = Run(Args("w1", "42", "1"));
+        Assert.True(one.Code == 0, one.Err);
+        Assert.Contains("wrote 9 augmented image(s)", one.Out);
+        Assert.Equal(0, Run(Args("w2", "42", "2")).Code);
+        Assert.Equal(0, Run(Args("s7", "7", "2")).Code);
+        var w1 = AugmentRunnerTests.Snapshot(t["w1"]);
+        var w2 = AugmentRunnerTests.Snapshot(t["w2"]);
+        var s7 = AugmentRunnerTests.Snapshot(t["s7"]);
+        Assert.Equal(10, w1.Count); // 9 images + manifest, mirrored folders
+        Assert.Contains(Path.Combine("dogs", "c_aug_2.png"), w1.Keys);
+        Assert.Equal(w1.Keys.Order(), w2.Keys.Order());
+        foreach (var k in w1.Keys) Assert.True(w1[k].SequenceEqual(w2[k]), $"{k} differs between --workers 1 and 2");
+        Assert.Equal(w1.Keys.Order(), s7.Keys.Order());
+        Assert.All(w1.Keys, k => Assert.False(w1[k].SequenceEqual(s7[k]), $"{k} is the same with seeds 42 and 7"));
+    }
+
+    [Fact]
+    public void ManifestReplaysExactlyAndRerunDoesNoWork()
+    {
+        using var t = Tree();
+        string[] args = [t["src"], t["out"], "--config", t["config.json"], "--per-image", "2", "--seed", "5", "--target-size", "8x6"];
+        Assert.Equal(0, Run(args).Code);
+        var lines = File.ReadAllLines(t["out/manifest.jsonl"]);
+        Assert.Equal(6, lines.Length);
+        var generator = AugmentCommand.LoadGenerator(t["config.json"]);
+        foreach (var line in lines)
+        {
+            using var doc = JsonDocument.Parse(line);
+            var root = doc.RootElement;
+            var p = TransformParameters.FromJson(root.GetProperty("params").GetRawText());
+            using var src = new ImageLoadOptions((6, 8)).LoadBytes(Path.Combine(t["src"], root.GetProperty("source").GetString()!));
+            using var x = ImageConvert.ToFloat(src);
+            using var y = generator.ApplyTransform(x, p);
+            using var expected = ImageConvert.ToByte(y);
+            using var written = ImageDecoder.Decode(Path.Combine(t["out"], root.GetProperty("output").GetString()!), ColorMode.Rgb);
+            Assert.Equal(expected.Span.ToArray(), written.Span.ToArray());
+        }
+        var before = AugmentRunnerTests.Snapshot(t["out"]);
+        var again = Run(args);
+        Assert.Equal(0, again.Code);
+        Assert.Contains("wrote 0 augmented image(s), 6 already done", again.Out);
+        var after = AugmentRunnerTests.Snapshot(t["out"]);
+        foreach (var k in before.Keys) Assert.Equal(before[k], after[k]);
+    }
+
+    [Fact]
+    public void BadFilesThrowNamingTheFileOrAreSkippedAndReported()
+    {
+        using var t = BadFileTests.BadTree((p, v) => RealCodecTests.WritePng(p, v));
+        using var o = new TempDir();
+        File.WriteAllText(o["config.json"], Config);
+        var thrown = Run(t.Path, o["out"], "--config", o["config.json"], "--workers", "1");
+        Assert.Equal(1, thrown.Code);
+        Assert.Matches(@"mirage: error: Cannot read image '.*c/\d-\w+\.(png|jpg)'", thrown.Err);
+        var skipped = Run(t.Path, o["out2"], "--config", o["config.json"], "--on-error", "skip", "--per-image", "2");
+        Assert.Equal(0, skipped.Code);
+        Assert.Contains("wrote 4 augmented image(s)", skipped.Out);
+        Assert.Contains("skipped 4 unreadable file(s)", skipped.Out);
+        foreach (var name in new[] { "1-empty.png", "2-text.jpg", "3-truncated.png", "4-corrupt.png" }) Assert.Contains(name, skipped.Out);
+    }
+
+    [Fact]
+    public void OptionErrorsAreOneClearLine()
+    {
+        using var t = Tree();
+        var bad = Run(t["src"], t["out"], "--config", t["config.json"], "--format", "gif");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("--format expects png, jpeg or webp", bad.Err);
+        var missing = Run(t["src"], t["out"], "--config", t["nope.json"]);
+        Assert.Equal(1, missing.Code);
+        Assert.Contains("nope.json", missing.Err);
+        File.WriteAllText(t["typo.json"], """{"rotaton_range": 3}""");
+        var typo = Run(t["src"], t["out"], "--config", t["typo.json"]);
+        Assert.Equal(1, typo.Code);
+        Assert.Contains("rotaton_range", typo.Err);
+    }
+
+    [Fact]
+    public void FlowFromDirectoryWithTheRealGeneratorIsWorkerIndependent()
+    {
+        using var t = Tree();
+        var generator = new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(Config) with { Rescale = 1.0 / 255 });
+        byte[] Bytes(int workers)
+        {
+            using var it = generator.FlowFromDirectory(t["src"], new DirectoryFlowOptions { TargetSize = (9, 7), BatchSize = 2, Seed = 3, Workers = workers, Epochs = 2 });
+            var all = new List<byte>();
+            foreach (var b in it)
+                using (b) all.AddRange(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.X).ToArray());
+            return all.ToArray();
+        }
+        var w0 = Bytes(0);
+        Assert.Equal(2 * 3 * 9 * 7 * 3 * sizeof(float), w0.Length);
+        Assert.Equal(w0, Bytes(1));
+        Assert.Equal(w0, Bytes(8));
+
+        var stats = FeaturewiseStatistics.OfDirectory(t["src"], (9, 7));
+        stats.LoadInto(generator);
+        Assert.Equal((float)(stats.Mean[0] / 255), generator.Mean![0], 6);
+    }
+}
