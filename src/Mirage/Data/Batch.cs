@@ -115,7 +115,7 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
     private void CopyRows(LabelArray from, BatchArray to, ReadOnlySpan<int> idx)
     {
         to.Count = Count;
-        for (int i = 0; i < idx.Length; i++) from.Of(idx[i]).CopyTo(to.Of(i));
+        for (int i = 0; i < idx.Length; i++) from.CopyTo(idx[i], to.Of(i));
     }
 
     private static ObjectDisposedException Disposed() => new(nameof(Batch<T>), "This batch was disposed; its buffers went back to the pool.");

@@ -55,26 +55,25 @@ public sealed record ImageLoadOptions(
 /// <summary>Samples read from files (class folders or a table): paths, labels and the class vocabulary.</summary>
 public sealed class FileSource : DataSource
 {
-    private readonly string[] _paths;
-    private readonly HashSet<string> _inputs;
+    private readonly string[] _filenames;
+    private HashSet<string>? _inputs;
 
     public FileSource(IReadOnlyList<string> filenames, string? root, ImageLoadOptions load, LabelSet labels,
                       IReadOnlyList<string>? classNames = null, IReadOnlyList<int>? classes = null)
     {
-        Filenames = filenames;
+        _filenames = filenames as string[] ?? filenames.ToArray();
         Directory = root;
-        _paths = filenames.Select(f => root is null ? f : Path.Combine(root, f)).ToArray();
         LoadOptions = load;
         Labels = labels;
         ClassNames = classNames ?? [];
         ClassIndices = ClassNames.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
         Classes = classes ?? [];
-        _inputs = new HashSet<string>(_paths.Select(Path.GetFullPath), StringComparer.Ordinal);
     }
 
     /// <summary>File names as Keras lists them (relative to the directory: "class/sub/file.jpg").</summary>
-    public IReadOnlyList<string> Filenames { get; }
-    public IReadOnlyList<string> Filepaths => _paths;
+    public IReadOnlyList<string> Filenames => _filenames;
+    /// <summary>Full paths (directory joined with each file name), computed on demand: file names are stored once.</summary>
+    public IReadOnlyList<string> Filepaths => new PathList(this);
     public string? Directory { get; }
     /// <summary>Class names in index order.</summary>
     public IReadOnlyList<string> ClassNames { get; }
@@ -84,9 +83,27 @@ public sealed class FileSource : DataSource
     public IReadOnlyList<int> Classes { get; }
     public ImageLoadOptions LoadOptions { get; }
 
-    public override int Count => _paths.Length;
+    public override int Count => _filenames.Length;
     public override ImageInfo SampleShape => LoadOptions.SampleShape;
-    public override string? FilePath(int index) => _paths[index];
-    public override void Load(int index, Image<float> dst) => LoadOptions.Load(_paths[index], dst);
-    public override bool IsInputFile(string fullPath) => _inputs.Contains(fullPath);
+    public override string FilePath(int index) => Directory is null ? _filenames[index] : Path.Combine(Directory, _filenames[index]);
+    public override void Load(int index, Image<float> dst) => LoadOptions.Load(FilePath(index), dst);
+
+    /// <summary>Built on first use (only save_to_dir asks), so a source costs one string per file.</summary>
+    public override bool IsInputFile(string fullPath)
+    {
+        var inputs = LazyInitializer.EnsureInitialized(ref _inputs,
+            () => new HashSet<string>(Enumerable.Range(0, Count).Select(i => Path.GetFullPath(FilePath(i))), StringComparer.Ordinal));
+        return inputs.Contains(fullPath);
+    }
+
+    private sealed class PathList(FileSource source) : IReadOnlyList<string>
+    {
+        public string this[int index] => source.FilePath(index);
+        public int Count => source.Count;
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (int i = 0; i < Count; i++) yield return this[i];
+        }
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 }

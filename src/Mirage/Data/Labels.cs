@@ -1,8 +1,16 @@
 namespace Mirage.Data;
 
-/// <summary>One per-sample array carried alongside the images: <see cref="Width"/> floats per sample, sample-major.</summary>
+/// <summary>
+/// One per-sample array carried alongside the images: <see cref="Width"/> floats per sample. Dense arrays hold the
+/// values; class labels hold only class indices and expand to one-hot (multi-hot) rows when a batch is filled, so
+/// labels cost O(samples), not O(samples × classes).
+/// </summary>
 public sealed class LabelArray
 {
+    private readonly float[]? _values;
+    private readonly int[]? _offsets; // sample i's classes are _classes[_offsets[i].._offsets[i + 1]]
+    private readonly int[]? _classes;
+
     public LabelArray(string name, int width, float[] values)
     {
         if (width < 1) throw new ArgumentOutOfRangeException(nameof(width), width, "A label array needs at least one value per sample.");
@@ -10,21 +18,57 @@ public sealed class LabelArray
             throw new ArgumentException($"'{name}' holds {values.Length} values, not a multiple of its width {width}.", nameof(values));
         Name = name;
         Width = width;
-        Values = values;
+        _values = values;
+        Count = values.Length / width;
+    }
+
+    private LabelArray(string name, int classCount, int[] offsets, int[] classes)
+    {
+        Name = name;
+        Width = Math.Max(1, classCount);
+        _offsets = offsets;
+        _classes = classes;
+        Count = offsets.Length - 1;
+    }
+
+    /// <summary>One-hot (multi-hot when a sample has several) rows of <paramref name="classCount"/> from class indices.</summary>
+    public static LabelArray OneHot(IReadOnlyList<int[]> classesPerSample, int classCount, string name = "labels")
+    {
+        var offsets = new int[classesPerSample.Count + 1];
+        for (int i = 0; i < classesPerSample.Count; i++) offsets[i + 1] = offsets[i] + classesPerSample[i].Length;
+        var classes = new int[offsets[^1]];
+        for (int i = 0; i < classesPerSample.Count; i++)
+            foreach (var (c, k) in classesPerSample[i].Select((c, k) => (c, k)))
+            {
+                if ((uint)c >= (uint)Math.Max(1, classCount)) throw new ArgumentOutOfRangeException(nameof(classesPerSample), c, $"Class index outside 0..{classCount - 1}.");
+                classes[offsets[i] + k] = c;
+            }
+        return new LabelArray(name, classCount, offsets, classes);
     }
 
     public string Name { get; }
     public int Width { get; }
-    public float[] Values { get; }
-    public int Count => Values.Length / Width;
+    public int Count { get; }
 
-    public ReadOnlySpan<float> Of(int sample) => Values.AsSpan(sample * Width, Width);
+    /// <summary>Writes sample <paramref name="sample"/>'s row (<see cref="Width"/> values) into <paramref name="dst"/>.</summary>
+    public void CopyTo(int sample, Span<float> dst)
+    {
+        if (_values is not null)
+        {
+            _values.AsSpan(sample * Width, Width).CopyTo(dst);
+            return;
+        }
+        dst[..Width].Clear();
+        for (int k = _offsets![sample]; k < _offsets[sample + 1]; k++) dst[_classes![k]] = 1f;
+    }
 
     /// <summary>The rows <paramref name="rows"/>, in that order.</summary>
     public LabelArray Select(IReadOnlyList<int> rows)
     {
+        if (_values is null)
+            return OneHot(rows.Select(r => _classes.AsSpan(_offsets![r], _offsets[r + 1] - _offsets[r]).ToArray()).ToArray(), Width, Name);
         var values = new float[rows.Count * Width];
-        for (int i = 0; i < rows.Count; i++) Of(rows[i]).CopyTo(values.AsSpan(i * Width, Width));
+        for (int i = 0; i < rows.Count; i++) CopyTo(rows[i], values.AsSpan(i * Width, Width));
         return new LabelArray(Name, Width, values);
     }
 }
@@ -55,13 +99,7 @@ public sealed class LabelSet
         SampleWeights is null ? null : rows.Select(r => SampleWeights[r]).ToArray());
 
     /// <summary>One-hot (or multi-hot) labels from class indices per sample.</summary>
-    public static LabelArray Categorical(IReadOnlyList<int[]> classesPerSample, int classCount)
-    {
-        var values = new float[classesPerSample.Count * Math.Max(1, classCount)];
-        for (int i = 0; i < classesPerSample.Count; i++)
-            foreach (int c in classesPerSample[i]) values[i * classCount + c] = 1f;
-        return new LabelArray("labels", Math.Max(1, classCount), values);
-    }
+    public static LabelArray Categorical(IReadOnlyList<int[]> classesPerSample, int classCount) => LabelArray.OneHot(classesPerSample, classCount);
 
     /// <summary>The class index as a float per sample (Keras's sparse and binary).</summary>
     public static LabelArray Index(IReadOnlyList<int> classes) =>
