@@ -68,29 +68,33 @@ public static class DataPipeline
         if (options.ClassMode is ClassMode.Raw or ClassMode.MultiOutput)
             throw new ArgumentException($"Invalid class_mode {options.ClassMode} for a directory; expected categorical, binary, sparse, input or none.");
         double split = options.Subset is null ? 0 : SplitOf(options, generatorSplit);
-        var filenames = new List<string>();
+        var filenames = new CompactStrings();
         var classes = new List<int>();
         for (int c = 0; c < classNames.Count; c++)
         {
             var classDir = Path.Combine(directory, classNames[c]);
             if (!Directory.Exists(classDir))
                 throw new DirectoryNotFoundException($"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}).");
-            var files = ImageFiles.Enumerate(classDir, options.FollowLinks,
-                cycle => options.Log?.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders"));
+            var files = new CompactStrings();
+            foreach (var f in ImageFiles.Stream(classDir, options.FollowLinks,
+                         cycle => options.Log?.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders")))
+                files.Add(Path.Combine(classNames[c], f));
             IEnumerable<int> keep = options.Subset is { } subset
                 ? ImageFiles.Split(files.Count, split, subset, options.SplitMode, options.SplitSeed, c)
                 : Enumerable.Range(0, files.Count);
             foreach (int i in keep)
             {
-                filenames.Add(Path.Combine(classNames[c], files[i]));
+                filenames.Add(files[i]);
                 classes.Add(c);
             }
         }
         if (options.ClassMode == ClassMode.Binary && classNames.Count != 2)
             throw new ArgumentException($"class_mode binary needs exactly 2 classes; found {classNames.Count}: {string.Join(", ", classNames)}.");
-        var labels = LabelSet.ForClasses(options.ClassMode, classes, classNames.Count);
+        var classArray = classes.ToArray();
+        classes = null;
+        var labels = LabelSet.ForClasses(options.ClassMode, classArray, classNames.Count);
         options.Log?.WriteLine($"Found {filenames.Count} images belonging to {classNames.Count} classes.");
-        return new FileSource(filenames, directory, LoadOptionsOf(options), labels, classNames, classes);
+        return new FileSource(filenames, directory, LoadOptionsOf(options), labels, classNames, classArray);
     }
 
     /// <summary>flow_from_dataframe over a CSV file.</summary>

@@ -55,13 +55,13 @@ public sealed record ImageLoadOptions(
 /// <summary>Samples read from files (class folders or a table): paths, labels and the class vocabulary.</summary>
 public sealed class FileSource : DataSource
 {
-    private readonly string[] _filenames;
+    private readonly IReadOnlyList<string> _filenames;
     private HashSet<string>? _inputs;
 
     public FileSource(IReadOnlyList<string> filenames, string? root, ImageLoadOptions load, LabelSet labels,
                       IReadOnlyList<string>? classNames = null, IReadOnlyList<int>? classes = null)
     {
-        _filenames = filenames as string[] ?? filenames.ToArray();
+        _filenames = filenames;
         Directory = root;
         LoadOptions = load;
         Labels = labels;
@@ -83,7 +83,7 @@ public sealed class FileSource : DataSource
     public IReadOnlyList<int> Classes { get; }
     public ImageLoadOptions LoadOptions { get; }
 
-    public override int Count => _filenames.Length;
+    public override int Count => _filenames.Count;
     public override ImageInfo SampleShape => LoadOptions.SampleShape;
     public override string FilePath(int index) => Directory is null ? _filenames[index] : Path.Combine(Directory, _filenames[index]);
     public override void Load(int index, Image<float> dst) => LoadOptions.Load(FilePath(index), dst);

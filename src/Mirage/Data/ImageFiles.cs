@@ -26,26 +26,36 @@ public static class ImageFiles
     /// Image files under <paramref name="directory"/>, in Keras's order: folders sorted by full path (os.walk sorted by
     /// root), files sorted by name within each. With <paramref name="followLinks"/>, linked folders are entered; a link
     /// back to one of its own ancestors (a cycle) is reported through <paramref name="onCycle"/> and not entered.
-    /// Yields paths relative to <paramref name="directory"/>.
+    /// Paths are relative to <paramref name="directory"/>.
     /// </summary>
-    public static IReadOnlyList<string> Enumerate(string directory, bool followLinks, Action<string>? onCycle = null)
+    public static IReadOnlyList<string> Enumerate(string directory, bool followLinks, Action<string>? onCycle = null) =>
+        Stream(directory, followLinks, onCycle).ToList();
+
+    /// <summary><see cref="Enumerate"/> one folder at a time: only the folder list and one folder's names are held.</summary>
+    public static IEnumerable<string> Stream(string directory, bool followLinks, Action<string>? onCycle = null)
     {
         RequireDirectory(directory);
         var root = Path.GetFullPath(directory);
         var folders = new List<string>();
         Walk(root, RealPath(root), [], folders, followLinks, onCycle);
         folders.Sort(StringComparer.Ordinal);
-        var files = new List<string>();
+        return Files(root, folders);
+    }
+
+    private static IEnumerable<string> Files(string root, List<string> folders)
+    {
         foreach (var folder in folders)
         {
-            IEnumerable<FileInfo> entries;
-            try { entries = new DirectoryInfo(folder).EnumerateFiles(); }
+            List<string> names;
+            try
+            {
+                names = new DirectoryInfo(folder).EnumerateFiles().Where(f => HasImageExtension(f.Name)).Select(f => f.Name).ToList();
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            var names = entries.Where(f => HasImageExtension(f.Name)).Select(f => f.Name).ToList();
             names.Sort(StringComparer.Ordinal);
-            foreach (var n in names) files.Add(Path.GetRelativePath(root, Path.Combine(folder, n)));
+            string relFolder = Path.GetRelativePath(root, folder);
+            foreach (var n in names) yield return relFolder == "." ? n : Path.Combine(relFolder, n);
         }
-        return files;
     }
 
     private static void Walk(string folder, string real, HashSet<string> ancestors, List<string> folders, bool followLinks, Action<string>? onCycle)

@@ -31,6 +31,21 @@ public sealed class LabelArray
         Count = offsets.Length - 1;
     }
 
+    /// <summary>One-hot rows of <paramref name="classCount"/> from one class index per sample.</summary>
+    public static LabelArray OneHot(IReadOnlyList<int> classPerSample, int classCount, string name = "labels")
+    {
+        var offsets = new int[classPerSample.Count + 1];
+        var classes = new int[classPerSample.Count];
+        for (int i = 0; i < classes.Length; i++)
+        {
+            int c = classPerSample[i];
+            if ((uint)c >= (uint)Math.Max(1, classCount)) throw new ArgumentOutOfRangeException(nameof(classPerSample), c, $"Class index outside 0..{classCount - 1}.");
+            classes[i] = c;
+            offsets[i + 1] = i + 1;
+        }
+        return new LabelArray(name, classCount, offsets, classes);
+    }
+
     /// <summary>One-hot (multi-hot when a sample has several) rows of <paramref name="classCount"/> from class indices.</summary>
     public static LabelArray OneHot(IReadOnlyList<int[]> classesPerSample, int classCount, string name = "labels")
     {
@@ -108,7 +123,7 @@ public sealed class LabelSet
     /// <summary>Labels for <paramref name="mode"/> from one class per sample (folders).</summary>
     public static LabelSet ForClasses(ClassMode mode, IReadOnlyList<int> classes, int classCount) => mode switch
     {
-        ClassMode.Categorical => new(mode, [Categorical(classes.Select(c => new[] { c }).ToArray(), classCount)]),
+        ClassMode.Categorical => new(mode, [LabelArray.OneHot(classes, classCount)]),
         ClassMode.Binary or ClassMode.Sparse => new(mode, [Index(classes)]),
         ClassMode.Input or ClassMode.None => new(mode),
         _ => throw new ArgumentException($"class_mode {mode} is not available for class folders; use categorical, binary, sparse, input or none."),
