@@ -75,14 +75,20 @@ public static class DataPipeline
             var classDir = Path.Combine(directory, classNames[c]);
             if (!Directory.Exists(classDir))
                 throw new DirectoryNotFoundException($"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}).");
-            var files = new CompactStrings();
-            foreach (var f in ImageFiles.Stream(classDir, options.FollowLinks,
-                         cycle => options.Log?.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders")))
-                files.Add(Path.Combine(classNames[c], f));
-            IEnumerable<int> keep = options.Subset is { } subset
-                ? ImageFiles.Split(files.Count, split, subset, options.SplitMode, options.SplitSeed, c)
-                : Enumerable.Range(0, files.Count);
-            foreach (int i in keep)
+            var found = ImageFiles.Stream(classDir, options.FollowLinks,
+                cycle => options.Log?.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders"));
+            if (options.Subset is not { } subset)
+            {
+                foreach (var f in found)
+                {
+                    filenames.Add(Path.Combine(classNames[c], f));
+                    classes.Add(c);
+                }
+                continue;
+            }
+            var files = new CompactStrings(); // the split needs the class's count first
+            foreach (var f in found) files.Add(Path.Combine(classNames[c], f));
+            foreach (int i in ImageFiles.Split(files.Count, split, subset, options.SplitMode, options.SplitSeed, c))
             {
                 filenames.Add(files[i]);
                 classes.Add(c);

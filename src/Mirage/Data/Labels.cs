@@ -8,7 +8,7 @@ namespace Mirage.Data;
 public sealed class LabelArray
 {
     private readonly float[]? _values;
-    private readonly int[]? _offsets; // sample i's classes are _classes[_offsets[i].._offsets[i + 1]]
+    private readonly int[]? _offsets; // sample i's classes are _classes[_offsets[i].._offsets[i + 1]]; null: one class each
     private readonly int[]? _classes;
 
     public LabelArray(string name, int width, float[] values)
@@ -22,28 +22,22 @@ public sealed class LabelArray
         Count = values.Length / width;
     }
 
-    private LabelArray(string name, int classCount, int[] offsets, int[] classes)
+    private LabelArray(string name, int classCount, int[]? offsets, int[] classes)
     {
         Name = name;
         Width = Math.Max(1, classCount);
         _offsets = offsets;
         _classes = classes;
-        Count = offsets.Length - 1;
+        Count = offsets is null ? classes.Length : offsets.Length - 1;
     }
 
-    /// <summary>One-hot rows of <paramref name="classCount"/> from one class index per sample.</summary>
+    /// <summary>One-hot rows of <paramref name="classCount"/> from one class index per sample (an int[] is kept, not copied).</summary>
     public static LabelArray OneHot(IReadOnlyList<int> classPerSample, int classCount, string name = "labels")
     {
-        var offsets = new int[classPerSample.Count + 1];
-        var classes = new int[classPerSample.Count];
-        for (int i = 0; i < classes.Length; i++)
-        {
-            int c = classPerSample[i];
+        var classes = classPerSample as int[] ?? classPerSample.ToArray();
+        foreach (int c in classes)
             if ((uint)c >= (uint)Math.Max(1, classCount)) throw new ArgumentOutOfRangeException(nameof(classPerSample), c, $"Class index outside 0..{classCount - 1}.");
-            classes[i] = c;
-            offsets[i + 1] = i + 1;
-        }
-        return new LabelArray(name, classCount, offsets, classes);
+        return new LabelArray(name, classCount, null, classes);
     }
 
     /// <summary>One-hot (multi-hot when a sample has several) rows of <paramref name="classCount"/> from class indices.</summary>
@@ -74,12 +68,19 @@ public sealed class LabelArray
             return;
         }
         dst[..Width].Clear();
-        for (int k = _offsets![sample]; k < _offsets[sample + 1]; k++) dst[_classes![k]] = 1f;
+        if (_offsets is null)
+        {
+            dst[_classes![sample]] = 1f;
+            return;
+        }
+        for (int k = _offsets[sample]; k < _offsets[sample + 1]; k++) dst[_classes![k]] = 1f;
     }
 
     /// <summary>The rows <paramref name="rows"/>, in that order.</summary>
     public LabelArray Select(IReadOnlyList<int> rows)
     {
+        if (_values is null && _offsets is null)
+            return OneHot(rows.Select(r => _classes![r]).ToArray(), Width, Name);
         if (_values is null)
             return OneHot(rows.Select(r => _classes.AsSpan(_offsets![r], _offsets[r + 1] - _offsets[r]).ToArray()).ToArray(), Width, Name);
         var values = new float[rows.Count * Width];
