@@ -400,10 +400,28 @@ public static unsafe class WarpAffine
             // An 8-byte load of the bottom pair at o reads o..o+7; past this a chunk loads its last pairs carefully.
             var pairLimit = Vector256.Create(p.SrcLen - 8 - p.Stride);
             var gatherLimit = Vector256.Create(p.SrcLen - 4);
-            for (; x + 8 <= p.DstW; x += 8)
+            // Loop invariants, built once per row (the JIT would rebuild them in every iteration).
+            var bR = Vector256.Create(baseR);
+            var bC = Vector256.Create(baseC);
+            var m01 = Vector256.Create(p.M01);
+            var m02 = Vector256.Create(p.M02);
+            var m11 = Vector256.Create(p.M11);
+            var m12 = Vector256.Create(p.M12);
+            var lastR = Vector256.Create((double)(p.SrcH - 1));
+            var lastPairR = Vector256.Create((double)(p.SrcH - 2));
+            var lastC = Vector256.Create((double)(p.SrcW - 1));
+            var lastPairC = Vector256.Create((double)(p.SrcW - 2));
+            var four = Vector256.Create(4.0);
+            var eight = Vector256.Create(8.0);
+            var xs = Vector256.Create(0.0, 1.0, 2.0, 3.0);
+            for (; x + 8 <= p.DstW; x += 8, xs += eight)
             {
-                Coords(baseR, p.M01, p.M02, x, out var srLo, out var srHi);
-                Coords(baseC, p.M11, p.M12, x, out var scLo, out var scHi);
+                // scipy's (base + x·m1) + m2, lanes x..x+3 and x+4..x+7
+                var xs4 = xs + four;
+                var srLo = (bR + xs * m01) + m02;
+                var srHi = (bR + xs4 * m01) + m02;
+                var scLo = (bC + xs * m11) + m12;
+                var scHi = (bC + xs4 * m11) + m12;
                 if (!clampAll && !Inside8(srLo, srHi, scLo, scHi, p))
                 {
                     for (int i = 0; i < 8; i++) BytePixel(ps, drow, x + i, baseR, baseC, p, cval);
@@ -416,8 +434,8 @@ public static unsafe class WarpAffine
                     {
                         // Neighbours always (i, i + 1): an edge clamp (both neighbours the same pixel) becomes weight 0 or One
                         // on a pair inside the image, which gives the same integers (a·One = a·wx0 + a·wx).
-                        PairAxis(srLo, srHi, p.SrcH, scale, half, out var r0, out var wy);
-                        PairAxis(scLo, scHi, p.SrcW, scale, half, out var c0, out var wx);
+                        PairAxis(srLo, srHi, lastR, lastPairR, scale, half, out var r0, out var wy);
+                        PairAxis(scLo, scHi, lastC, lastPairC, scale, half, out var c0, out var wx);
                         var top = r0 * vStride + c0 * vC;
                         bool edge = Avx2.MoveMask(Avx2.CompareGreaterThan(top, pairLimit).AsByte()) != 0;
                         StoreCompact(d, BlendPairs(ps, top, p.Stride, edge ? p.SrcLen : int.MaxValue, pairMask, wx, wy), C);
@@ -463,12 +481,10 @@ public static unsafe class WarpAffine
     /// scipy's 'nearest' neighbours (both clamped to the same pixel) give.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PairAxis(Vector256<double> sLo, Vector256<double> sHi, int n, Vector256<double> scale, Vector256<double> half,
-        out Vector256<int> i0, out Vector256<int> w)
+    private static void PairAxis(Vector256<double> sLo, Vector256<double> sHi, Vector256<double> last, Vector256<double> lastPair,
+        Vector256<double> scale, Vector256<double> half, out Vector256<int> i0, out Vector256<int> w)
     {
         var zero = Vector256<double>.Zero;
-        var last = Vector256.Create((double)(n - 1));
-        var lastPair = Vector256.Create((double)(n - 2));
         var cLo = Avx.Min(Avx.Max(sLo, zero), last);
         var cHi = Avx.Min(Avx.Max(sHi, zero), last);
         var fLo = Avx.Min(Vector256.Floor(cLo), lastPair);
