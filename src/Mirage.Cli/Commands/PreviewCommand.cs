@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Mirage.Codecs;
+using Mirage.Generation;
+using Mirage.Imaging;
+using Mirage.Randomness;
 
 namespace Mirage.Cli.Commands;
 
@@ -7,8 +11,66 @@ public static class PreviewCommand
 {
     public static Command Create()
     {
-        var command = new Command("preview", "Write a grid of random augmented variants of one image.");
-        command.SetAction(_ => CliErrors.Run(() => throw new NotImplementedException()));
+        var image = new Argument<FileInfo>("IMAGE") { Description = "The photo to augment (JPEG, PNG, BMP, WebP, GIF)." };
+        var config = new Option<FileInfo>("--config") { Description = "Generator options as JSON with Keras's names, e.g. {\"rotation_range\": 40, \"zoom_range\": 0.2}.", Required = true };
+        var grid = new Option<string>("--grid") { Description = "Columns x rows.", DefaultValueFactory = _ => "5x4" };
+        var seed = new Option<ulong>("--seed") { Description = "Seed: the same seed gives the same grid.", DefaultValueFactory = _ => 1 };
+        var output = new Option<FileInfo>("--out") { Description = "Where to write the grid (.png, .jpg or .webp).", Required = true };
+        var gap = new Option<int>("--gap") { Description = "White pixels between cells.", DefaultValueFactory = _ => 4 };
+        var paramsOut = new Option<FileInfo?>("--params-out") { Description = "Also write each cell's parameters as JSON lines, replayable with `mirage apply`." };
+        var command = new Command("preview", "Write a grid of random augmented variants of one image (the first thing to look at).")
+        {
+            image, config, grid, seed, output, gap, paramsOut,
+        };
+        command.SetAction(parse => CliErrors.Run(() =>
+        {
+            var (columns, rows) = ParseGrid(parse.GetValue(grid)!);
+            var options = ImageDataGeneratorOptions.FromJson(File.ReadAllText(parse.GetValue(config)!.FullName), parse.GetValue(config)!.FullName);
+            var result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
+                parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters);
+            using (result) ImageEncoder.Save(result, parse.GetValue(output)!.FullName);
+            if (parse.GetValue(paramsOut) is { } p)
+                AtomicFile.WriteAllLines(p.FullName, parameters.Select(x => x.ToJson()));
+            Console.WriteLine($"wrote {columns}x{rows} preview to {parse.GetValue(output)!.FullName}");
+        }));
         return command;
+    }
+
+    /// <summary>"5x4" → (5 columns, 4 rows).</summary>
+    public static (int Columns, int Rows) ParseGrid(string text)
+    {
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], out int c) && int.TryParse(parts[1], out int r) && c >= 1 && r >= 1 && c * r <= 400)
+            return (c, r);
+        throw new FormatException($"--grid: expected COLUMNSxROWS such as 5x4 (at most 400 cells), got '{text}'.");
+    }
+
+    /// <summary>
+    /// Cell i shows the image transformed with parameters drawn from RandomStream.For(seed, 0, i), without
+    /// standardization (a rescaled or whitened image is not something to look at).
+    /// </summary>
+    public static Image<byte> Render(string path, ImageDataGenerator generator, int columns, int rows, ulong seed, int gap,
+        out List<Transforms.TransformParameters> parameters)
+    {
+        using var decoded = ImageDecoder.Decode(path, ColorMode.Rgb);
+        using var source = ImageConvert.ToFloat(decoded);
+        using var cell = new Image<float>(source.Info);
+        using var cellBytes = new Image<byte>(source.Info);
+        int h = source.Height, w = source.Width, ch = source.Channels;
+        var grid = new Image<byte>(rows * h + (rows - 1) * gap, columns * w + (columns - 1) * gap, ch);
+        grid.Span.Fill(255);
+        parameters = new List<Transforms.TransformParameters>(rows * columns);
+        for (int i = 0; i < rows * columns; i++)
+        {
+            var random = RandomStream.For(seed, 0, i);
+            var p = generator.GetRandomTransform(source.Info, ref random);
+            parameters.Add(p);
+            generator.ApplyTransform(source, cell, p);
+            ImageConvert.ToByte(cell.Span, cellBytes.Span);
+            int top = i / columns * (h + gap), left = i % columns * (w + gap);
+            for (int y = 0; y < h; y++)
+                cellBytes.Row(y).CopyTo(grid.Row(top + y).Slice(left * ch, w * ch));
+        }
+        return grid;
     }
 }

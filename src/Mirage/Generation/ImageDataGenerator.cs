@@ -1,31 +1,456 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Mirage.Imaging;
+using Mirage.Kernels.Geometric;
+using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
 
 namespace Mirage.Generation;
 
-/// <summary>Keras's ImageDataGenerator: random augmentation, standardization and feature-wise statistics.</summary>
+/// <summary>
+/// Keras's ImageDataGenerator: random augmentation, standardization and feature-wise statistics.
+/// Randomness is always handed in (a <see cref="RandomStream"/> or a seed); nothing here keeps a global generator.
+/// Statistics (Mean, Std, PrincipalComponents) are read-only while Standardize runs; Standardize may be called from
+/// several threads at once.
+/// </summary>
 public sealed class ImageDataGenerator
 {
-    public ImageDataGenerator(ImageDataGeneratorOptions? options = null) =>
-        throw new NotImplementedException("Generator lands with the generator work.");
+    /// <summary>Keras adds this to a standard deviation before dividing by it.</summary>
+    public const float StdEpsilon = 1e-6f;
+
+    /// <summary>
+    /// Largest feature count (height × width × channels) ZCA whitening accepts: 64×64×3. The eigendecomposition costs
+    /// O(D³): about a minute of CPU at D = 3072 (32×32×3), so over an hour at this cap; larger would be impractical.
+    /// </summary>
+    public const int MaxZcaDimension = 64 * 64 * 3;
+
+    private float[]? _mean, _std, _principalComponents;
+
+    public ImageDataGenerator(ImageDataGeneratorOptions? options = null)
+    {
+        options ??= new ImageDataGeneratorOptions();
+        options.Validate();
+        Options = WithImpliedFlags(options);
+    }
 
     /// <summary>The options in force, after Keras's implied flags (zca_whitening turns featurewise_center on, …).</summary>
-    public ImageDataGeneratorOptions Options { get; } = new();
+    public ImageDataGeneratorOptions Options { get; }
 
-    /// <summary>Draws parameters for an image of <paramref name="shape"/> from <paramref name="random"/>.</summary>
-    public TransformParameters GetRandomTransform(ImageInfo shape, ref RandomStream random) => throw new NotImplementedException();
+    /// <summary>
+    /// Keras's constructor rewrites: zca_whitening turns featurewise_center on and featurewise_std_normalization off;
+    /// featurewise_std_normalization (as passed) turns featurewise_center on; samplewise_std_normalization turns
+    /// samplewise_center on.
+    /// </summary>
+    public static ImageDataGeneratorOptions WithImpliedFlags(ImageDataGeneratorOptions o)
+    {
+        var r = o;
+        if (o.ZcaWhitening) r = r with { FeaturewiseCenter = true, FeaturewiseStdNormalization = false };
+        if (o.FeaturewiseStdNormalization) r = r with { FeaturewiseCenter = true }; // Keras tests the argument, not the rewritten flag
+        if (o.SamplewiseStdNormalization) r = r with { SamplewiseCenter = true };
+        return r;
+    }
 
-    /// <summary>Keras's get_random_transform(img_shape, seed).</summary>
-    public TransformParameters GetRandomTransform(ImageInfo shape, ulong? seed = null) => throw new NotImplementedException();
+    // ------------------------------------------------------------------ random transforms
+
+    /// <summary>Draws parameters for an image of <paramref name="shape"/> from <paramref name="random"/>, in Keras's order.</summary>
+    public TransformParameters GetRandomTransform(ImageInfo shape, ref RandomStream random)
+    {
+        var o = Options;
+        double theta = o.RotationRange != 0 ? random.Uniform(-o.RotationRange, o.RotationRange) : 0;
+        // Keras: height_shift_range → tx (rows), width_shift_range → ty (columns).
+        double tx = o.HeightShiftRange.IsActive ? SampleShift(o.HeightShiftRange, shape.Height, ref random) : 0;
+        double ty = o.WidthShiftRange.IsActive ? SampleShift(o.WidthShiftRange, shape.Width, ref random) : 0;
+        double shear = o.ShearRange != 0 ? random.Uniform(-o.ShearRange, o.ShearRange) : 0;
+        double zx = 1, zy = 1;
+        if (!(o.ZoomRange.Low == 1 && o.ZoomRange.High == 1))
+        {
+            zx = random.Uniform(o.ZoomRange.Low, o.ZoomRange.High);
+            zy = random.Uniform(o.ZoomRange.Low, o.ZoomRange.High);
+        }
+        // Keras draws both flip coins whether or not the flip is enabled; so do we, so enabling one doesn't move the rest.
+        bool flipH = random.NextDouble() < 0.5 && o.HorizontalFlip;
+        bool flipV = random.NextDouble() < 0.5 && o.VerticalFlip;
+        double? channelShift = o.ChannelShiftRange != 0 ? random.Uniform(-o.ChannelShiftRange, o.ChannelShiftRange) : null;
+        double? brightness = o.BrightnessRange is { } b ? random.Uniform(b.Low, b.High) : null;
+        return new TransformParameters
+        {
+            Theta = theta,
+            Tx = tx,
+            Ty = ty,
+            Shear = shear,
+            Zx = zx,
+            Zy = zy,
+            FlipHorizontal = flipH,
+            FlipVertical = flipV,
+            ChannelShiftIntensity = channelShift,
+            Brightness = brightness,
+        };
+    }
+
+    /// <summary>One draw of a Keras shift range on an axis of <paramref name="size"/> pixels.</summary>
+    public static double SampleShift(ShiftRange range, int size, ref RandomStream random)
+    {
+        double shift;
+        switch (range.Mode)
+        {
+            case ShiftRange.Kind.Integer: // np.random.choice(N) · choice([−1, 1])
+                shift = random.NextInt((int)range.Value);
+                shift *= random.NextBool() ? 1 : -1;
+                return shift; // an int N ≥ 1 is never < 1, so never a fraction of the size
+            case ShiftRange.Kind.Choices:
+                shift = range.Values[random.NextInt(range.Values.Count)];
+                shift *= random.NextBool() ? 1 : -1;
+                return range.Values.Max() < 1 ? shift * size : shift;
+            default:
+                shift = random.Uniform(-range.Value, range.Value);
+                return range.Value < 1 ? shift * size : shift;
+        }
+    }
+
+    /// <summary>Keras's get_random_transform(img_shape, seed): seed null draws a fresh seed from the OS.</summary>
+    public TransformParameters GetRandomTransform(ImageInfo shape, ulong? seed = null)
+    {
+        var random = new RandomStream(seed ?? FreshSeed());
+        return GetRandomTransform(shape, ref random);
+    }
+
+    internal static ulong FreshSeed()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        RandomNumberGenerator.Fill(bytes);
+        return BitConverter.ToUInt64(bytes);
+    }
+
+    /// <summary>The warp settings the options ask for.</summary>
+    public WarpOptions WarpOptions => new(Options.InterpolationOrder, Options.FillMode, (float)Options.Cval, Options.KerasCompatible);
 
     /// <summary>Applies explicit parameters into <paramref name="dst"/> (same shape as <paramref name="src"/>).</summary>
-    public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters) => throw new NotImplementedException();
+    public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters) =>
+        KerasTransform.Apply(src, dst, parameters, WarpOptions);
 
-    public Image<float> ApplyTransform(Image<float> x, in TransformParameters parameters) => throw new NotImplementedException();
+    public Image<float> ApplyTransform(Image<float> x, in TransformParameters parameters)
+    {
+        var dst = new Image<float>(x.Info);
+        try
+        {
+            ApplyTransform(x, dst, parameters);
+            return dst;
+        }
+        catch
+        {
+            dst.Dispose();
+            throw;
+        }
+    }
 
-    public Image<float> RandomTransform(Image<float> x, ulong? seed = null) => throw new NotImplementedException();
+    public Image<float> RandomTransform(Image<float> x, ulong? seed = null) =>
+        ApplyTransform(x, GetRandomTransform(x.Info, seed));
 
-    /// <summary>Keras's standardize, in place: preprocessing function, rescale, samplewise, featurewise, ZCA.</summary>
-    public void Standardize(Image<float> x) => throw new NotImplementedException();
+    /// <summary>Draws parameters from <paramref name="random"/>, applies them into <paramref name="dst"/> and returns them (record them to replay).</summary>
+    public TransformParameters RandomTransform(Image<float> src, Image<float> dst, ref RandomStream random)
+    {
+        var p = GetRandomTransform(src.Info, ref random);
+        ApplyTransform(src, dst, p);
+        return p;
+    }
+
+    /// <summary>Allocating form of <see cref="RandomTransform(Image{float}, Image{float}, ref RandomStream)"/>.</summary>
+    public Image<float> RandomTransform(Image<float> x, ref RandomStream random, out TransformParameters applied)
+    {
+        applied = GetRandomTransform(x.Info, ref random);
+        return ApplyTransform(x, applied);
+    }
+
+    // ------------------------------------------------------------------ statistics
+
+    /// <summary>Per-channel mean from <see cref="Fit"/> (Keras's mean), or null. Setting it loads statistics computed elsewhere.</summary>
+    public float[]? Mean
+    {
+        get => _mean;
+        set => _mean = CheckStatistic(value, "Mean", allowZero: true);
+    }
+
+    /// <summary>Per-channel standard deviation from <see cref="Fit"/> (Keras's std), or null.</summary>
+    public float[]? Std
+    {
+        get => _std;
+        set => _std = CheckStatistic(value, "Std", allowZero: true);
+    }
+
+    /// <summary>
+    /// The D×D ZCA matrix (row-major, D = height·width·channels in HWC order; symmetric), or null.
+    /// Keras's principal_components, in float32 as Keras keeps them.
+    /// </summary>
+    public float[]? PrincipalComponents
+    {
+        get => _principalComponents;
+        set
+        {
+            if (value is not null)
+            {
+                long d = (long)Math.Round(Math.Sqrt(value.LongLength));
+                if (d * d != value.LongLength || d == 0)
+                    throw new ArgumentException($"PrincipalComponents must be a D×D matrix (length a perfect square), got {value.LongLength} values.", nameof(value));
+            }
+            _principalComponents = CheckStatistic(value, "PrincipalComponents", allowZero: true);
+        }
+    }
+
+    /// <summary>D of <see cref="PrincipalComponents"/> (0 when unset).</summary>
+    public int ZcaDimension => _principalComponents is null ? 0 : (int)Math.Round(Math.Sqrt(_principalComponents.LongLength));
+
+    private static float[]? CheckStatistic(float[]? value, string name, bool allowZero)
+    {
+        if (value is null) return null;
+        if (value.Length == 0) throw new ArgumentException($"{name} must hold at least one value (or be null).", name);
+        foreach (var v in value)
+            if (!float.IsFinite(v) || (!allowZero && v == 0))
+                throw new ArgumentException($"{name} holds {v}; statistics must be finite numbers.", name);
+        return value;
+    }
+
+    // ------------------------------------------------------------------ standardize
+
+    /// <summary>
+    /// Keras's standardize, in place and in Keras's order: preprocessing_function, rescale, samplewise center
+    /// (mean of the whole image), samplewise std (÷ (std + 1e-6)), featurewise center (per-channel mean),
+    /// featurewise std (÷ (std + 1e-6)), ZCA (the HWC image as a row vector times the principal components).
+    /// Where Keras only warns that fit wasn't called, this throws and says to call Fit.
+    /// </summary>
+    public void Standardize(Image<float> x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var o = Options;
+        if (o.PreprocessingFunction is { } pre) pre(x);
+        var span = x.Span;
+        if (o.Rescale is { } scale && scale != 0) PointOps.Scale(span, span, (float)scale);
+        if (o.SamplewiseCenter)
+        {
+            float mean = (float)MeanOf(span);
+            AddScalar(span, -mean);
+        }
+        if (o.SamplewiseStdNormalization)
+        {
+            double m = MeanOf(span), ss = 0;
+            foreach (var v in span) ss += (v - m) * (v - m);
+            float divisor = (float)Math.Sqrt(ss / span.Length) + StdEpsilon;
+            for (int i = 0; i < span.Length; i++) span[i] /= divisor;
+        }
+        if (o.FeaturewiseCenter)
+        {
+            var mean = _mean ?? throw NotFit("featurewise_center", "the per-channel mean");
+            CheckChannels(mean, x, "Mean");
+            int c = x.Channels;
+            for (int i = 0; i < span.Length; i++) span[i] -= mean[i % c];
+        }
+        if (o.FeaturewiseStdNormalization)
+        {
+            var std = _std ?? throw NotFit("featurewise_std_normalization", "the per-channel standard deviation");
+            CheckChannels(std, x, "Std");
+            int c = x.Channels;
+            for (int i = 0; i < span.Length; i++) span[i] /= std[i % c] + StdEpsilon;
+        }
+        if (o.ZcaWhitening)
+        {
+            var pc = _principalComponents ?? throw NotFit("zca_whitening", "the principal components");
+            int d = ZcaDimension;
+            if (d != span.Length)
+                throw new MirageException($"zca_whitening: the principal components were fit on images of {d} values, but this {x.Info} image has {span.Length}. Fit on images of the size you standardize.");
+            Whiten(span, pc);
+        }
+    }
+
+    private static MirageException NotFit(string option, string what) =>
+        new($"{option} is on, but the generator hasn't been fit, so {what} is unknown. Call Fit(sampleImages) first " +
+            "(or set Mean/Std/PrincipalComponents to statistics computed elsewhere), or turn the option off.");
+
+    private static void CheckChannels(float[] statistic, Image<float> x, string name)
+    {
+        if (statistic.Length != x.Channels)
+            throw new MirageException($"{name} has {statistic.Length} channel(s) but the image {x.Info} has {x.Channels}. Fit on images with the same channels.");
+    }
+
+    private static double MeanOf(ReadOnlySpan<float> span)
+    {
+        double sum = 0;
+        foreach (var v in span) sum += v;
+        return sum / span.Length;
+    }
+
+    private static void AddScalar(Span<float> span, float value)
+    {
+        for (int i = 0; i < span.Length; i++) span[i] += value;
+    }
+
+    /// <summary>x ← x·PC, as a row vector; rows of PC are streamed once (axpy), which keeps the access contiguous.</summary>
+    private static void Whiten(Span<float> x, float[] pc)
+    {
+        int d = x.Length;
+        var output = ArrayPool<float>.Shared.Rent(d);
+        try
+        {
+            var acc = output.AsSpan(0, d);
+            acc.Clear();
+            for (int i = 0; i < d; i++)
+            {
+                float a = x[i];
+                if (a == 0) continue;
+                var row = pc.AsSpan(i * d, d);
+                int k = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    var vr = MemoryMarshal.Cast<float, Vector<float>>(row);
+                    var va = MemoryMarshal.Cast<float, Vector<float>>(acc);
+                    var s = new Vector<float>(a);
+                    for (int j = 0; j < vr.Length; j++) va[j] += s * vr[j];
+                    k = vr.Length * Vector<float>.Count;
+                }
+                for (; k < d; k++) acc[k] += a * row[k];
+            }
+            acc.CopyTo(x);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(output);
+        }
+    }
+
+    // ------------------------------------------------------------------ fit
+
+    /// <summary>
+    /// Keras's fit: computes the per-channel mean (featurewise_center), the per-channel std after centring
+    /// (featurewise_std_normalization) and the ZCA matrix (zca_whitening) over <paramref name="x"/>, rescaled, and with
+    /// <paramref name="augment"/> over <paramref name="rounds"/> randomly transformed copies (sample i of round r uses
+    /// RandomStream.For(seed, r, i)). Samples are streamed, so the data is never copied as a whole.
+    /// Rescale is applied first, as in keras-preprocessing ≥ 1.1.2 and tf.keras (1.1.0 omitted it).
+    /// </summary>
+    public void Fit(IReadOnlyList<Image<float>> x, bool augment = false, int rounds = 1, ulong? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.Count == 0) throw new ArgumentException("Fit needs at least one image.", nameof(x));
+        if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "rounds must be at least 1.");
+        var info = x[0].Info;
+        for (int i = 1; i < x.Count; i++)
+            if (x[i].Info != info)
+                throw new ArgumentException($"Fit needs images of one shape: image 0 is {info}, image {i} is {x[i].Info}. Resize them first.", nameof(x));
+
+        var o = Options;
+        if (!o.FeaturewiseCenter && !o.FeaturewiseStdNormalization && !o.ZcaWhitening) return; // Keras computes nothing either
+        if (o.ZcaWhitening) CheckZcaFeasible(info); // before anything large is allocated
+
+        int passes = augment ? rounds : 1;
+        ulong baseSeed = seed ?? FreshSeed();
+        long count = (long)x.Count * passes;
+        int channels = info.Channels, length = info.Length;
+
+        // Produces sample k into scratch: rescaled first, then augmented (Keras's order); deterministic, so later
+        // passes regenerate it instead of keeping every augmented copy.
+        double rescale = o.Rescale is { } rs ? rs : 0;
+        using var scratch = new Image<float>(info);
+        using var rescaled = augment && rescale != 0 ? new Image<float>(info) : null;
+        Span<float> Sample(long k)
+        {
+            int r = (int)(k / x.Count), i = (int)(k % x.Count);
+            var src = x[i];
+            if (augment)
+            {
+                if (rescaled is not null)
+                {
+                    PointOps.Scale(src.Span, rescaled.Span, (float)rescale);
+                    src = rescaled;
+                }
+                var random = RandomStream.For(baseSeed, r, i);
+                RandomTransform(src, scratch, ref random);
+            }
+            else if (rescale != 0) PointOps.Scale(src.Span, scratch.Span, (float)rescale);
+            else src.Span.CopyTo(scratch.Span);
+            return scratch.Span;
+        }
+
+        // Statistics accumulate in double. The ZCA input is centred with the double mean (Keras subtracts its float32
+        // mean in float32); the float32 rounding there would be amplified by the covariance's condition number.
+        double[]? meanD = null, stdD = null;
+        double pixels = (double)count * info.Height * info.Width;
+        if (o.FeaturewiseCenter)
+        {
+            meanD = new double[channels];
+            for (long k = 0; k < count; k++)
+            {
+                var s = Sample(k);
+                for (int j = 0; j < length; j++) meanD[j % channels] += s[j];
+            }
+            for (int c = 0; c < channels; c++) meanD[c] /= pixels;
+        }
+        if (o.FeaturewiseStdNormalization)
+        {
+            stdD = new double[channels];
+            for (long k = 0; k < count; k++)
+            {
+                var s = Sample(k);
+                for (int j = 0; j < length; j++)
+                {
+                    double dv = s[j] - (meanD is null ? 0 : meanD[j % channels]);
+                    stdD[j % channels] += dv * dv;
+                }
+            }
+            for (int c = 0; c < channels; c++) stdD[c] = Math.Sqrt(stdD[c] / pixels);
+        }
+        float[]? pc = null;
+        if (o.ZcaWhitening)
+        {
+            pc = Zca.PrincipalComponents(length, count, (long k, Span<double> row) =>
+            {
+                var s = Sample(k);
+                for (int j = 0; j < length; j++)
+                {
+                    double v = s[j];
+                    if (meanD is not null) v -= meanD[j % channels];
+                    if (stdD is not null) v /= stdD[j % channels] + StdEpsilon;
+                    row[j] = v;
+                }
+            }, o.ZcaEpsilon);
+        }
+        var mean = meanD?.Select(v => (float)v).ToArray();
+        var std = stdD?.Select(v => (float)v).ToArray();
+        if (mean is not null) _mean = mean;
+        if (std is not null) _std = std;
+        if (pc is not null) _principalComponents = pc;
+    }
+
+    /// <summary>Bytes the ZCA fit needs for <paramref name="dimension"/> features: the D×D double covariance (reused for
+    /// the eigenvectors), the D×D float32 result, the previous result if any, and a block of samples.</summary>
+    public long EstimateZcaBytes(int dimension)
+    {
+        long d = dimension;
+        return d * d * sizeof(double) + d * d * sizeof(float) * (_principalComponents is null ? 1 : 2) + Zca.BlockRows * d * sizeof(double) + 16 * d;
+    }
+
+    private void CheckZcaFeasible(ImageInfo info)
+    {
+        long d = (long)info.Height * info.Width * info.Channels;
+        long need = EstimateZcaBytes((int)Math.Min(d, int.MaxValue));
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        string size = $"{info.Height}x{info.Width}x{info.Channels}";
+        string advice = $"Resize the images smaller before fitting (32x32x{info.Channels} gives D = {32 * 32 * info.Channels}, " +
+                        $"about {FormatBytes(EstimateZcaBytes(32 * 32 * info.Channels))}), or turn zca_whitening off.";
+        if (d > MaxZcaDimension)
+            throw new MirageException(
+                $"zca_whitening on {size} images means D = {d} features: a {d}×{d} covariance needing about {FormatBytes(need)} " +
+                $"and an O(D³) eigendecomposition. Mirage's limit is D ≤ {MaxZcaDimension} (64x64x3). {advice}");
+        if (need > available)
+            throw new MirageException(
+                $"zca_whitening on {size} images means D = {d} features and needs about {FormatBytes(need)}, " +
+                $"more than the {FormatBytes(available)} available. {advice}");
+    }
+
+    internal static string FormatBytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{bytes / (double)(1L << 30):F1} GiB",
+        >= 1L << 20 => $"{bytes / (double)(1L << 20):F1} MiB",
+        >= 1L << 10 => $"{bytes / 1024.0:F1} KiB",
+        _ => $"{bytes} B",
+    };
 }

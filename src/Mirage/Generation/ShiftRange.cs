@@ -41,11 +41,35 @@ public sealed record ShiftRange
     /// <summary>A list: one of the values, with a random sign.</summary>
     public static ShiftRange Choices(params double[] values)
     {
+        ArgumentNullException.ThrowIfNull(values);
         if (values.Length == 0) throw new ArgumentException("A list of shifts needs at least one value.", nameof(values));
+        foreach (var v in values)
+            if (!double.IsFinite(v)) throw new ArgumentException($"A list of shifts must hold finite numbers, found {v}.", nameof(values));
         return new(Kind.Choices, 0, values.ToArray());
     }
 
     public static implicit operator ShiftRange(double value) => Uniform(value);
+
+    // Records compare lists by reference; two ranges listing the same values are the same range.
+    public bool Equals(ShiftRange? other) =>
+        other is not null && Mode == other.Mode && Value.Equals(other.Value) && Values.SequenceEqual(other.Values);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Mode);
+        hash.Add(Value);
+        foreach (var v in Values) hash.Add(v);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>As Python would print it: 0.2, 5 or [0.1, 0.2].</summary>
+    public override string ToString() => Mode switch
+    {
+        Kind.Uniform => Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        Kind.Integer => ((int)Value).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => "[" + string.Join(", ", Values.Select(v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture))) + "]",
+    };
 
     /// <summary>True when the range can produce a non-zero shift (Keras's truthiness check).</summary>
     public bool IsActive => Mode switch { Kind.Choices => true, _ => Value != 0 };

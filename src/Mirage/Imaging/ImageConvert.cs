@@ -30,7 +30,7 @@ public static class ImageConvert
         for (int i = 0; i < src.Length; i++)
         {
             float v = MathF.Round(src[i], MidpointRounding.ToEven);
-            dst[i] = v <= 0f ? (byte)0 : v >= 255f ? (byte)255 : (byte)v; // NaN falls through to 0
+            dst[i] = v >= 255f ? (byte)255 : v > 0f ? (byte)v : (byte)0; // NaN compares false: 0
         }
     }
 }
