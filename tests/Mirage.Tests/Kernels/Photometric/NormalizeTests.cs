@@ -40,11 +40,13 @@ public class NormalizeTests
                 {
                     using var src = RandomByte(h, w, c, (ulong)(h + 31 * w + 7 * c));
                     var (scale, offset) = Params(c, perChannel);
+                    using var before = src.Clone();
                     var v = new float[src.Length];
                     var s = new float[src.Length];
                     Normalize.ToFloat(src.Span, src.Info, v, layout, scale, offset, vectorized: true);
                     Normalize.ToFloat(src.Span, src.Info, s, layout, scale, offset, vectorized: false);
                     Assert.True(v.AsSpan().SequenceEqual(s), $"{h}x{w}x{c} {layout}");
+                    Assert.True(src.Span.SequenceEqual(before.Span), "the kernel wrote into its input");
                     for (int y = 0; y < h; y++)
                         for (int x = 0; x < w; x++)
                             for (int k = 0; k < c; k++)
