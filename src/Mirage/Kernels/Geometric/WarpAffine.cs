@@ -20,10 +20,11 @@ namespace Mirage.Kernels.Geometric;
 /// <para>Vector path (AVX2): eight output pixels at a time. Fill mode 'nearest' needs no boundary test at all: the
 /// neighbour indices are clamped in the vector registers (scipy's rule), so every pixel takes it. Other fill modes take
 /// it for chunks whose eight sources lie wholly inside the image and send the other chunks to the per-pixel scalar
-/// path. Bytes with up to 4 channels load each neighbour with one 32-bit gather (a pixel and up to 3 extra bytes,
-/// which are computed and dropped), blend with pmaddwd (horizontal) and pmulld (vertical) in exactly the scalar
-/// path's integer arithmetic, and compact the lanes with a byte shuffle. Floats compute indices and weights eight at
-/// a time and blend each pixel's channels four at a time in double. Without AVX2 everything goes through the scalar
+/// path. Bilinear bytes with up to 4 channels read each pixel's top and bottom neighbour pairs with two 8-byte loads
+/// (edge clamps become weight 0 or One on an in-image pair, the same integers), blend with pmaddwd (horizontal) and
+/// pmulld (vertical) in exactly the scalar path's integer arithmetic, and compact the lanes with a byte shuffle;
+/// order-0 bytes use one 32-bit gather. Floats compute indices and weights eight at a time and blend each pixel's
+/// channels four at a time in double. Without AVX2 (no Vector128-only path yet) everything goes through the scalar
 /// path, which computes the same numbers.</para>
 /// </remarks>
 public static unsafe class WarpAffine
