@@ -18,7 +18,7 @@ public class KernelBatteryTests
     {
         ["WarpAffine"] = (s, d, v) => WarpAffine.Apply(s, d, AffineMatrix.FromKeras(17, 1.5, -2, 5, 0.9, 1.1, s.Height, s.Width, CentreConvention.PixelCentre)!.Value,
             new WarpOptions(Interpolation.Bilinear, FillMode.Reflect), v),
-        ["Flip.Horizontal"] = (s, d, _) => Flip.Horizontal(s, d),
+        ["Flip.Horizontal"] = (s, d, v) => Flip.Horizontal(s, d, v),
         ["Flip.Vertical"] = (s, d, _) => Flip.Vertical(s, d),
         ["PointOps.ShiftClamp"] = (s, d, v) => PointOps.ShiftClamp(s.Span, d.Span, 13.5f, 10f, 240f, v),
         ["PointOps.Scale"] = (s, d, v) => PointOps.Scale(s.Span, d.Span, 1f / 255, v),
@@ -26,7 +26,9 @@ public class KernelBatteryTests
     };
 
     /// <summary>Kernel classes covered by <see cref="Table"/> or by a battery of their own (named here).</summary>
-    private static readonly HashSet<string> Covered = ["WarpAffine", "Flip", "PointOps", "WarpBoundary", "Resize" /* ResizeTests: Pillow oracle, input untouched, 1x1 and odd sizes */];
+    // Normalize (byte → float) has its own battery in Photometric/NormalizeTests; WarpAffine.ApplyToFloat in Geometric/WarpAffineFusedTests;
+    // Resize (byte, Pillow-exact) in Geometric/ResizeTests (Pillow oracle, input untouched, 1x1 and odd sizes).
+    private static readonly HashSet<string> Covered = ["WarpAffine", "Flip", "PointOps", "WarpBoundary", "Normalize", "Resize"];
 
     public static TheoryData<string, int, int, int> Cases()
     {

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Mirage.Geometry;
+using Mirage.Imaging;
+using Mirage.Kernels;
+using Mirage.Kernels.Geometric;
+using Mirage.Randomness;
+
+namespace Mirage.Benchmarks;
+
+/// <summary>
+/// `quick [seconds]`: Stopwatch loops for the headline numbers, per image, the way bench_peers.py times OpenCV
+/// (draw the random parameters, build the matrix, warp, flip). The cases run interleaved in 20 ms rounds so a
+/// noisy machine slows them alike; each line gives the median and the best round.
+/// </summary>
+public static class Quick
+{
+    public static void Run(double seconds)
+    {
+        const int H = 224, W = 224, C = 3;
+        var sources = Enumerable.Range(0, 16).Select(i => ReferenceConfig.Picture(H, W, C, (ulong)i)).ToArray();
+        var fsrc = sources.Select(ImageConvert.ToFloat).ToArray();
+        var dst = new Image<byte>(H, W, C);
+        var fdst = new Image<float>(H, W, C);
+        var tensor = new float[H * W * C];
+        float[] scale = [1 / 255f], offset = [0f];
+        var opt = new WarpOptions(Interpolation.Bilinear, FillMode.Nearest);
+        var kopt = opt with { KerasCompatible = true };
+        var draws = ReferenceConfig.Draws(64, H, W, opt.Centre);
+        var kdraws = ReferenceConfig.Draws(64, H, W, kopt.Centre);
+        var flipH = new AffineMatrix(1, 0, 0, 0, -1, W - 1);
+
+        var cases = new (string Name, Action<int> One)[]
+        {
+            ("byte: draw + matrix + warp + flip (vs OpenCV)", i =>
+            {
+                var rng = RandomStream.For(1, 0, i);
+                var d = ReferenceConfig.Sample(ref rng, H, W, opt.Centre);
+                WarpAffine.Apply(sources[i & 15], dst, d.Matrix, opt);
+                if (d.FlipHorizontal) Flip.Horizontal(dst, dst);
+            }),
+            ("byte warp only, vector", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, vectorized: true)),
+            ("byte warp only, scalar path", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, vectorized: false)),
+            ("float warp only (KerasCompatible), vector", i => WarpAffine.Apply(fsrc[i & 15], fdst, kdraws[i & 63].Matrix, kopt, vectorized: true)),
+            ("float warp only (KerasCompatible), scalar path", i => WarpAffine.Apply(fsrc[i & 15], fdst, kdraws[i & 63].Matrix, kopt, vectorized: false)),
+            ("float: draw + matrix + warp + flip (KerasCompatible)", i =>
+            {
+                var rng = RandomStream.For(1, 0, i);
+                var d = ReferenceConfig.Sample(ref rng, H, W, kopt.Centre);
+                WarpAffine.Apply(fsrc[i & 15], fdst, d.Matrix, kopt);
+                if (d.FlipHorizontal) Flip.Horizontal(fdst, fdst);
+            }),
+            ("byte -> float CHW /255 fused: draw + matrix(flip folded in) + warp", i =>
+            {
+                var rng = RandomStream.For(1, 0, i);
+                var d = ReferenceConfig.Sample(ref rng, H, W, opt.Centre);
+                var m = d.FlipHorizontal ? d.Matrix * flipH : d.Matrix;
+                WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsFirst, m, opt, scale, offset);
+            }),
+            ("flip horizontal byte in place", i => Flip.Horizontal(dst, dst)),
+            ("byte warp, shift 0.5 (sequential reads)", i => WarpAffine.Apply(sources[i & 15], dst, new AffineMatrix(1, 0, 0.5, 0, 1, 0.5), opt)),
+            ("byte warp, rotation 30 about centre", i => WarpAffine.Apply(sources[i & 15], dst, AffineMatrix.FromKeras(30, 0, 0, 0, 1, 1, H, W, opt.Centre)!.Value, opt)),
+            ("memcpy 150 KB", i => sources[i & 15].Span.CopyTo(dst.Span)),
+        };
+        var rounds = cases.Select(_ => new List<double>()).ToArray();
+        foreach (var c in cases) for (int i = 0; i < 300; i++) c.One(i); // tiered JIT warm-up
+        var total = Stopwatch.StartNew();
+        int n = 0;
+        var only = Environment.GetEnvironmentVariable("QUICK_ONLY");
+        if (only is not null) cases = cases.Where(c => c.Name.Contains(only)).ToArray();
+        rounds = cases.Select(_ => new List<double>()).ToArray();
+        while (total.Elapsed.TotalSeconds < seconds * cases.Length || rounds[0].Count < 5)
+        {
+            for (int k = 0; k < cases.Length; k++)
+            {
+                var sw = Stopwatch.StartNew();
+                int count = 0;
+                while (sw.Elapsed.TotalMilliseconds < 20) { cases[k].One(n++); count++; }
+                rounds[k].Add(sw.Elapsed.TotalMicroseconds / count);
+            }
+        }
+        for (int k = 0; k < cases.Length; k++)
+        {
+            var r = rounds[k];
+            r.Sort();
+            double median = r[r.Count / 2];
+            Console.WriteLine($"{median,8:F1} µs/img {1e6 / median,8:F0} img/s   best {r[0],7:F1} µs {1e6 / r[0],7:F0} img/s   ({r.Count} rounds)  {cases[k].Name}");
+        }
+    }
+}
