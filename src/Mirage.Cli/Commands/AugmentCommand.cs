@@ -43,7 +43,9 @@ public static class AugmentCommand
             return CommandRunner.Run(errors, () =>
             {
                 var configPath = parse.GetValue(config)!;
-                var augmenter = ISampleAugmenter.Of(LoadGenerator(configPath));
+                var generator = LoadGenerator(configPath);
+                var augmenter = ISampleAugmenter.Of(generator);
+                var g = generator.Options;
                 var options = new AugmentOptions
                 {
                     PerImage = parse.GetValue(perImage),
@@ -58,6 +60,14 @@ public static class AugmentCommand
                     OnBadFile = CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
                     FollowLinks = parse.GetValue(followLinks),
                     Log = TextWriter.Synchronized(errors),
+                    // What `mirage apply SOURCE OUT --params ... --fill-mode F --cval C --order O [--keras-compatible]` needs.
+                    ManifestFields = w =>
+                    {
+                        w.WriteString("fill_mode", g.FillMode.ToString().ToLowerInvariant());
+                        w.WriteNumber("cval", g.Cval);
+                        w.WriteNumber("interpolation_order", (int)g.InterpolationOrder);
+                        w.WriteBoolean("keras_compatible", g.KerasCompatible);
+                    },
                 };
                 var summary = CommandRunner.WithProgress("augmenting", output, progress =>
                     AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));

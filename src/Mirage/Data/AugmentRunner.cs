@@ -27,6 +27,8 @@ public sealed record AugmentOptions
     public bool FollowLinks { get; init; }
     public TextWriter? Log { get; init; }
     public Func<string, ColorMode, Image<byte>>? Decoder { get; init; }
+    /// <summary>Extra fields written into every manifest line (e.g. the warp settings `mirage apply` needs to replay).</summary>
+    public Action<Utf8JsonWriter>? ManifestFields { get; init; }
     /// <summary>Writes an image to a path in a format; null uses <see cref="ImageEncoder.Save"/>. The runner makes it atomic.</summary>
     public Action<Image<byte>, string, ImageFormat>? Encoder { get; init; }
 }
@@ -219,6 +221,7 @@ public static class AugmentRunner
                 w.WriteBoolean("keep_aspect_ratio", o.KeepAspectRatio);
             }
             w.WriteString("color_mode", o.ColorMode.ToString().ToLowerInvariant());
+            o.ManifestFields?.Invoke(w);
             w.WritePropertyName("params");
             w.WriteRawValue(p.ToJson());
             w.WriteEndObject();

@@ -83,6 +83,32 @@ public class AugmentCommandTests
     }
 
     [Fact]
+    public void EveryOutputReplaysWithMirageApply()
+    {
+        using var t = Tree();
+        Assert.Equal(0, Run(t["src"], t["out"], "--config", t["config.json"], "--per-image", "2", "--seed", "9").Code);
+        foreach (var line in File.ReadAllLines(t["out/manifest.jsonl"]))
+        {
+            using var doc = JsonDocument.Parse(line);
+            var r = doc.RootElement;
+            Assert.Equal("reflect", r.GetProperty("fill_mode").GetString());
+            Assert.Equal(1, r.GetProperty("interpolation_order").GetInt32());
+            var replay = t["replay.png"];
+            int code = Mirage.Cli.MirageCli.Run([
+                "apply", Path.Combine(t["src"], r.GetProperty("source").GetString()!), replay,
+                "--params", r.GetProperty("params").GetRawText(),
+                "--fill-mode", r.GetProperty("fill_mode").GetString()!,
+                "--cval", r.GetProperty("cval").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--order", r.GetProperty("interpolation_order").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ]);
+            Assert.Equal(0, code);
+            using var expected = ImageDecoder.Decode(Path.Combine(t["out"], r.GetProperty("output").GetString()!), ColorMode.Rgb);
+            using var actual = ImageDecoder.Decode(replay, ColorMode.Rgb);
+            Assert.Equal(expected.Span.ToArray(), actual.Span.ToArray());
+        }
+    }
+
+    [Fact]
     public void BadFilesThrowNamingTheFileOrAreSkippedAndReported()
     {
         using var t = BadFileTests.BadTree((p, v) => RealCodecTests.WritePng(p, v));
