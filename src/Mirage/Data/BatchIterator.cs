@@ -359,10 +359,10 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     /// <summary>
-    /// Samples built by the fused byte path so far (decode to bytes, one warp or conversion into the batch slot, no
-    /// float image). Tests read it to check which path ran.
+    /// Samples built so far by the fused byte path (decode to bytes, one warp or conversion straight into the batch
+    /// slot, no float image); the others took the exact path. Tells whether a configuration gets the fast path.
     /// </summary>
-    internal long FusedSamples => Interlocked.Read(ref _fusedSamples);
+    public long FusedSamples => Interlocked.Read(ref _fusedSamples);
 
     /// <summary>Turns the fused path off (the exact path for every sample), e.g. to compare the two.</summary>
     internal bool DisableFusedPath { get; set; }
