@@ -220,8 +220,9 @@ public static class BenchCommand
         });
         double warmup = Math.Min(1.0, s.Seconds / 4);
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed.TotalSeconds < warmup) it.Next().Dispose();
-        long fused0 = it.FusedSamples, samples = 0;
+        long delivered = 0, samples = 0;
+        while (sw.Elapsed.TotalSeconds < warmup)
+            using (var b = it.Next()) delivered += b.Count;
         var gaps = new List<double>();
         var timer = Stopwatch.StartNew();
         double last = 0;
@@ -234,7 +235,9 @@ public static class BenchCommand
             last = now;
         }
         double elapsed = timer.Elapsed.TotalSeconds;
-        double fused = samples == 0 ? 0 : Math.Min(1, (it.FusedSamples - fused0) / (double)samples);
+        delivered += samples;
+        // Workers build ahead of the consumer, so FusedSamples ≥ delivered when every sample took the fused path.
+        double fused = delivered == 0 ? 0 : Math.Min(1, it.FusedSamples / (double)delivered);
         bool scaled = ((FileSource)it.Source).LoadOptions.ScaledDecode;
         // The median gap between batches at the consumer is the time one batch costs the pipeline as a whole.
         return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, scaled);
