@@ -16,6 +16,7 @@ public static class MirageCli
                      AugmentCommand.Create(),
                      StatsCommand.Create(),
                      FlowBenchCommand.Create(),
+                     BenchCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

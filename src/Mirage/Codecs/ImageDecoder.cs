@@ -58,6 +58,32 @@ public static class ImageDecoder
         }
     }
 
+    /// <summary>
+    /// Decodes a file that will be resized to <paramref name="targetWidth"/>×<paramref name="targetHeight"/>: a JPEG
+    /// at least <paramref name="minRatio"/>× the target on both axes is decoded at the smallest DCT scale still covering
+    /// the target (<see cref="DecodeAtLeast"/>); anything else (smaller JPEGs, other formats) at full size. The DCT
+    /// scale low-passes the picture, so the result differs from a full decode + resize (Keras's load_img).
+    /// </summary>
+    internal static Image<byte> DecodeForTarget(string path, ColorMode mode, int targetWidth, int targetHeight, int minRatio = 2)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ValidateMode(mode);
+        var buffer = ReadFile(path, out int length);
+        try
+        {
+            var data = buffer.AsSpan(0, length);
+            int minW = 0, minH = 0;
+            if (TurboJpeg.IsAvailable && TurboJpeg.IsJpeg(data) && TurboJpeg.TryReadSize(data, out int w, out int h)
+                && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
+                (minW, minH) = (targetWidth, targetHeight);
+            return DecodeCore(data, mode, applyOrientation: false, path, minW, minH);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>
     public static string JpegDecoder => TurboJpeg.IsAvailable ? "libjpeg-turbo" : "SkiaSharp";
 

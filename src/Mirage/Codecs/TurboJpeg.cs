@@ -123,6 +123,20 @@ internal static unsafe class TurboJpeg
         }
     }
 
+    /// <summary>The JPEG's width and height from its header (false when TurboJPEG cannot read the header).</summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> data, out int width, out int height)
+    {
+        width = height = 0;
+        nint handle = Handle;
+        if (handle == 0) return false;
+        fixed (byte* jpeg = data)
+        {
+            if (DecompressHeader(handle, jpeg, (nuint)data.Length, out width, out height, out _, out _) == 0) return true;
+            RetireHandle();
+            return false;
+        }
+    }
+
     /// <summary>The smallest TurboJPEG scale whose output still covers (minWidth, minHeight); full size when none asked.</summary>
     internal static (int Width, int Height) ScaledSize(int width, int height, int minWidth, int minHeight)
     {

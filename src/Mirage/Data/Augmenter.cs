@@ -23,7 +23,7 @@ public interface ISampleAugmenter
     public static ISampleAugmenter Of(ImageDataGenerator generator) => new GeneratorAugmenter(generator);
 }
 
-internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter
+internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter, IFusableAugmenter
 {
     public ImageDataGenerator Generator { get; } = generator;
 
@@ -32,4 +32,6 @@ internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISample
     public void Apply(Image<float> src, Image<float> dst, in TransformParameters parameters) => Generator.ApplyTransform(src, dst, parameters);
 
     public void Standardize(Image<float> x) => Generator.Standardize(x);
+
+    public FusedSample? Fused(ImageInfo shape) => FusedSample.For(Generator, shape);
 }

@@ -6,7 +6,10 @@ using System.Security.Cryptography;
 using Mirage.Codecs;
 using Mirage.Generation;
 using Mirage.Imaging;
+using Mirage.Kernels;
+using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
+using System.Runtime.InteropServices;
 
 namespace Mirage.Data;
 
@@ -36,7 +39,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     private readonly object _orderGate = new();
     private (int Epoch, int[] Order)[] _orders = [];
     private Thread[]? _workers;
-    private long _nextClaim, _nextProduce;
+    private long _nextClaim, _nextProduce, _fusedSamples;
     private bool _stopping, _disposed;
 
     public BatchIterator(DataSource source, ISampleAugmenter? augmenter, FlowOptions? options = null, DataFormat? generatorFormat = null)
@@ -239,10 +242,40 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
 
             using var raw = new Image<float>(shape);
             using var work = _augmenter is null ? null : new Image<float>(shape);
+            var fused = FusedPlan(shape, out bool plainBytes);
+            var layout = DataFormat == DataFormat.ChannelsLast ? DataLayout.ChannelsLast : DataLayout.ChannelsFirst;
             int good = 0;
             for (int i = 0; i < count; i++)
             {
                 int index = order[start + i];
+                if (fused is not null || plainBytes)
+                {
+                    // Fast path: decode (and resize) to bytes, then one pass into the batch slot; no float image.
+                    if (!LoadSampleBytes(index, epoch, out var bytes)) continue;
+                    using (bytes)
+                    {
+                        bool done = true;
+                        if (plainBytes) WriteBytes(bytes!, batch.Sample(good), layout);
+                        else
+                        {
+                            var random = RandomStream.For(Seed, epoch, index);
+                            var p = _augmenter!.Sample(shape, ref random);
+                            if (fused!.TryMatrix(p, out var m)) WriteFused(fused, bytes!, m, batch.Sample(good), layout);
+                            else
+                            {
+                                // A step the fused path cannot do was drawn: the exact path, on the same parameters.
+                                ImageConvert.ToFloat(bytes!.Span, raw.Span);
+                                _augmenter.Apply(raw, work!, p);
+                                _augmenter.Standardize(work!);
+                                WriteSample(work!, batch.Sample(good));
+                                done = false;
+                            }
+                        }
+                        if (done) Interlocked.Increment(ref _fusedSamples);
+                    }
+                    batch.IndexBuffer[good++] = index;
+                    continue;
+                }
                 if (!LoadSample(index, epoch, raw)) continue;
                 var x = raw;
                 if (_augmenter is not null)
@@ -274,11 +307,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
 
     private bool LoadSample(int index, int epoch, Image<float> dst)
     {
-        if (_knownBad.TryGetValue(index, out var knownReason))
-        {
-            Skip(new BadFile(Source.FilePath(index) ?? $"sample {index}", knownReason, index, epoch), log: false);
-            return false;
-        }
+        if (KnownBad(index, epoch)) return false;
         try
         {
             Source.Load(index, dst);
@@ -286,13 +315,87 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {
-            var path = Source.FilePath(index) ?? $"sample {index}";
-            var described = BadFiles.Describe(e, path);
-            if (_options.OnBadFile == BadFilePolicy.Throw) throw described;
-            _knownBad[index] = described.Reason;
-            Skip(new BadFile(path, described.Reason, index, epoch), log: true);
+            Bad(index, epoch, e);
             return false;
         }
+    }
+
+    private bool LoadSampleBytes(int index, int epoch, out Image<byte>? bytes)
+    {
+        bytes = null;
+        if (KnownBad(index, epoch)) return false;
+        try
+        {
+            bytes = Source.LoadBytes(index);
+        }
+        catch (Exception e) when (BadFiles.IsBadInput(e))
+        {
+            Bad(index, epoch, e);
+            return false;
+        }
+        if (bytes.Info != Source.SampleShape)
+        {
+            var info = bytes.Info;
+            bytes.Dispose();
+            throw new InvalidOperationException($"{Source.GetType().Name} loaded sample {index} as {info}, expected {Source.SampleShape}.");
+        }
+        return true;
+    }
+
+    private bool KnownBad(int index, int epoch)
+    {
+        if (!_knownBad.TryGetValue(index, out var knownReason)) return false;
+        Skip(new BadFile(Source.FilePath(index) ?? $"sample {index}", knownReason, index, epoch), log: false);
+        return true;
+    }
+
+    private void Bad(int index, int epoch, Exception e)
+    {
+        var path = Source.FilePath(index) ?? $"sample {index}";
+        var described = BadFiles.Describe(e, path);
+        if (_options.OnBadFile == BadFilePolicy.Throw) throw described;
+        _knownBad[index] = described.Reason;
+        Skip(new BadFile(path, described.Reason, index, epoch), log: true);
+    }
+
+    /// <summary>
+    /// Samples built so far by the fused byte path (decode to bytes, one warp or conversion straight into the batch
+    /// slot, no float image); the others took the exact path. Tells whether a configuration gets the fast path.
+    /// </summary>
+    public long FusedSamples => Interlocked.Read(ref _fusedSamples);
+
+    /// <summary>Turns the fused path off (the exact path for every sample), e.g. to compare the two.</summary>
+    internal bool DisableFusedPath { get; set; }
+
+    /// <summary>
+    /// The fused plan for this batch, or null for the exact path. <paramref name="plainBytes"/>: no augmenter, so a
+    /// byte sample goes straight into the slot (bit-identical to the float route: bytes convert exactly).
+    /// The fused path needs a source of bytes, no save_to_dir (it writes the float image) and an augmenter that can be
+    /// fused (<see cref="IFusableAugmenter"/>: not KerasCompatible, no channel shift, brightness, preprocessing
+    /// function, samplewise or ZCA step).
+    /// </summary>
+    private FusedSample? FusedPlan(ImageInfo shape, out bool plainBytes)
+    {
+        plainBytes = false;
+        if (DisableFusedPath || !Source.ProvidesBytes || _saver is not null) return null;
+        if (_augmenter is null)
+        {
+            plainBytes = true;
+            return null;
+        }
+        return (_augmenter as IFusableAugmenter)?.Fused(shape);
+    }
+
+    private static void WriteFused(FusedSample fused, Image<byte> src, in Geometry.AffineMatrix m, Span<T> dst, DataLayout layout)
+    {
+        if (typeof(T) == typeof(float)) fused.WriteFloat(src, m, MemoryMarshal.Cast<T, float>(dst), layout);
+        else fused.WriteByte(src, m, MemoryMarshal.Cast<T, byte>(dst), layout);
+    }
+
+    private static void WriteBytes(Image<byte> src, Span<T> dst, DataLayout layout)
+    {
+        if (typeof(T) == typeof(float)) Normalize.ToFloat(src, MemoryMarshal.Cast<T, float>(dst), layout, [1f], [0f]);
+        else FusedSample.CopyBytes(src, MemoryMarshal.Cast<T, byte>(dst), layout);
     }
 
     private void Skip(BadFile bad, bool log)

@@ -58,7 +58,7 @@ public static class DataPipeline
     /// <summary>flow_from_directory: one sub-folder per class (sorted, or the given list in its order), files found recursively.</summary>
     public static BatchIterator<T> FromDirectory<T>(string directory, ISampleAugmenter? augmenter, DirectoryFlowOptions? options = null,
         DataFormat? generatorFormat = null, double generatorSplit = 0) where T : unmanaged
-        => new(ScanDirectory(directory, options ??= new DirectoryFlowOptions(), generatorSplit), augmenter, options, generatorFormat);
+        => new(ScanDirectory(directory, WithScaledDecode(options ??= new DirectoryFlowOptions(), augmenter), generatorSplit), augmenter, options, generatorFormat);
 
     /// <summary>The file source flow_from_directory iterates (class discovery, recursive listing, per-class split).</summary>
     public static FileSource ScanDirectory(string directory, DirectoryFlowOptions options, double generatorSplit = 0)
@@ -111,7 +111,20 @@ public static class DataPipeline
     /// <summary>flow_from_dataframe: a path column and label column(s), with Keras's class modes, weights and validate_filenames.</summary>
     public static BatchIterator<T> FromTable<T>(Table table, ISampleAugmenter? augmenter, TableFlowOptions? options = null,
         DataFormat? generatorFormat = null, double generatorSplit = 0) where T : unmanaged
-        => new(ScanTable(table, options ??= new TableFlowOptions(), generatorSplit), augmenter, options, generatorFormat);
+        => new(ScanTable(table, WithScaledDecode(options ??= new TableFlowOptions(), augmenter), generatorSplit), augmenter, options, generatorFormat);
+
+    /// <summary>
+    /// Resolves <see cref="FileFlowOptions.ScaledDecode"/> = null: on when a generator that is not KerasCompatible
+    /// drives the flow (that path already trades Keras's exact pixels for speed, and a user who asks for 224×224 from
+    /// camera photos wants them fast; the DCT scale is also a proper low-pass, where Keras's default nearest resize
+    /// aliases), off for KerasCompatible generators and for flows without a generator (Keras's load_img pixels).
+    /// </summary>
+    internal static TOptions WithScaledDecode<TOptions>(TOptions options, ISampleAugmenter? augmenter) where TOptions : FileFlowOptions
+    {
+        if (options.ScaledDecode is not null) return options;
+        bool auto = augmenter is GeneratorAugmenter g && !g.Generator.Options.KerasCompatible;
+        return (TOptions)(options with { ScaledDecode = auto });
+    }
 
     public static FileSource ScanTable(Table table, TableFlowOptions options, double generatorSplit = 0)
     {
@@ -208,7 +221,7 @@ public static class DataPipeline
             ? v
             : throw new FormatException($"Column '{column}' must be numeric; found '{cell}'.");
 
-    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder);
+    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false);
 
     private static double SplitOf(FlowOptions o, double generatorSplit)
     {

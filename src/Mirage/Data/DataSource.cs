@@ -17,6 +17,13 @@ public abstract class DataSource
     /// A bad input throws <see cref="Codecs.ImageDecodeException"/> naming the file.</summary>
     public abstract void Load(int index, Image<float> dst);
 
+    /// <summary>True when <see cref="LoadBytes"/> gives the sample as 8-bit values (files); the batch builder then
+    /// takes the fused byte path when the augmenter allows it.</summary>
+    internal virtual bool ProvidesBytes => false;
+
+    /// <summary>Sample <paramref name="index"/> as bytes, <see cref="SampleShape"/> (only when <see cref="ProvidesBytes"/>).</summary>
+    internal virtual Image<byte> LoadBytes(int index) => throw new NotSupportedException($"{GetType().Name} holds no 8-bit samples.");
+
     /// <summary>The file behind sample <paramref name="index"/>, or null for in-memory data.</summary>
     public virtual string? FilePath(int index) => null;
 

@@ -80,6 +80,14 @@ public record FileFlowOptions : FlowOptions
     /// <summary>Class names in index order; null discovers them (sorted).</summary>
     public IReadOnlyList<string>? Classes { get; init; }
     public ClassMode ClassMode { get; init; } = ClassMode.Categorical;
+    /// <summary>
+    /// Decode JPEGs at least 2× the target on both axes at a reduced DCT scale (libjpeg-turbo's 1/2 … 1/8, still
+    /// covering the target), then resize. Much faster for large photos (≈ 3–6× end to end for 4000×3000 → 224×224),
+    /// but the DCT scale low-passes first, so the pixels differ from Keras's full decode + resize.
+    /// null (default) = on for a generator that is not KerasCompatible, off for a KerasCompatible one and for flows
+    /// without a generator. Ignored with a custom <see cref="Decoder"/>.
+    /// </summary>
+    public bool? ScaledDecode { get; init; }
     /// <summary>Reads a file into an 8-bit image; null uses <see cref="ImageDecoder.Decode(string, ColorMode)"/>.</summary>
     public Func<string, ColorMode, Mirage.Imaging.Image<byte>>? Decoder { get; init; }
 }

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Mirage.Codecs;
+using Mirage.Data;
+using Mirage.Generation;
+using Mirage.Geometry;
+using Mirage.Imaging;
+using Mirage.Kernels;
+using Mirage.Kernels.Geometric;
+using Mirage.Randomness;
+
+namespace Mirage.Benchmarks;
+
+/// <summary>
+/// `pipeline DIR [seconds]`: the fused sample path of flow_from_directory taken apart, per 224² sample, interleaved in
+/// 20 ms rounds (medians): decode, draw + matrix + fused warp→float, both together, and a whole batch via GetBatch.
+/// </summary>
+public static class PipelineQuick
+{
+    public static void Run(string dir, double seconds)
+    {
+        var generator = new ImageDataGenerator(new ImageDataGeneratorOptions
+        {
+            RotationRange = 40, WidthShiftRange = 0.2, HeightShiftRange = 0.2, ShearRange = 0.2, ZoomRange = (0.8, 1.2),
+            HorizontalFlip = true, FillMode = FillMode.Nearest,
+        });
+        var load = new ImageLoadOptions((224, 224), ScaledDecode: true);
+        var files = ImageFiles.Stream(dir, false).Take(256).Select(f => Path.Combine(dir, f)).ToArray();
+        var sources = files.Select(load.LoadBytes).ToArray();
+        var shape = sources[0].Info;
+        var fused = FusedSample.For(generator, shape)!;
+        var slot = new float[shape.Length];
+        var bytesOut = new Image<byte>(shape);
+        using var it = generator.FlowFromDirectory(dir, new DirectoryFlowOptions { TargetSize = (224, 224), BatchSize = 32, Seed = 1 });
+        using var it0 = generator.FlowFromDirectory(dir, new DirectoryFlowOptions { TargetSize = (224, 224), BatchSize = 32, Seed = 1 });
+        // No worker-thread case here: its worker would keep building ahead during the other cases' rounds.
+        using var itns = generator.FlowFromDirectory(dir, new DirectoryFlowOptions { TargetSize = (224, 224), BatchSize = 32, Seed = 1, Shuffle = false });
+        var cases = new (string Name, int PerCall, Action<int> One)[]
+        {
+            ("decode 224² JPEG (LoadBytes)", 1, i => load.LoadBytes(files[i % files.Length]).Dispose()),
+            ("draw + matrix + byte warp (flip folded)", 1, i =>
+            {
+                var rng = RandomStream.For(1, 0, i);
+                fused.TryMatrix(generator.GetRandomTransform(shape, ref rng), out var m);
+                WarpAffine.Apply(sources[i % sources.Length], bytesOut, m, fused.Warp);
+            }),
+            ("draw + matrix + fused warp -> float HWC", 1, i =>
+            {
+                var rng = RandomStream.For(1, 0, i);
+                fused.TryMatrix(generator.GetRandomTransform(shape, ref rng), out var m);
+                fused.WriteFloat(sources[i % sources.Length], m, slot, DataLayout.ChannelsLast);
+            }),
+            ("decode + draw + fused warp -> float", 1, i =>
+            {
+                using var b = load.LoadBytes(files[i % files.Length]);
+                var rng = RandomStream.For(1, 0, i);
+                fused.TryMatrix(generator.GetRandomTransform(shape, ref rng), out var m);
+                fused.WriteFloat(b, m, slot, DataLayout.ChannelsLast);
+            }),
+            ("GetBatch(32) per image", 32, i => it.GetBatch(i % it.Length).Dispose()),
+            ("Next(), workers 0, per image", 32, i => it0.Next().Dispose()),
+            ("Next(), workers 0, no shuffle, per image", 32, i => itns.Next().Dispose()),
+        };
+        foreach (var c in cases) for (int i = 0; i < 64; i += c.PerCall) c.One(i);
+        var rounds = cases.Select(_ => new List<double>()).ToArray();
+        var total = Stopwatch.StartNew();
+        int n = 0;
+        while (total.Elapsed.TotalSeconds < seconds * cases.Length || rounds[0].Count < 5)
+            for (int k = 0; k < cases.Length; k++)
+            {
+                var sw = Stopwatch.StartNew();
+                int count = 0;
+                while (sw.Elapsed.TotalMilliseconds < 20 || count == 0) { cases[k].One(n++); count += cases[k].PerCall; }
+                rounds[k].Add(sw.Elapsed.TotalMicroseconds / count);
+            }
+        for (int k = 0; k < cases.Length; k++)
+        {
+            var r = rounds[k];
+            r.Sort();
+            double median = r[r.Count / 2];
+            Console.WriteLine($"{median,8:F1} µs/img {1e6 / median,8:F0} img/s   best {r[0],7:F1} µs  ({r.Count} rounds)  {cases[k].Name}");
+        }
+    }
+}

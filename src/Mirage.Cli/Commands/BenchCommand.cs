@@ -1,0 +1,356 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Mirage.Codecs;
+using Mirage.Data;
+using Mirage.Generation;
+using Mirage.Geometry;
+using Mirage.Imaging;
+using Mirage.Kernels.Geometric;
+using Mirage.Randomness;
+using Mirage.Transforms;
+
+namespace Mirage.Cli.Commands;
+
+/// <summary>
+/// `mirage bench [DIR] --config CONFIG.json [--target-size WxH] [--batch-size B] [--workers W] [--seconds S] [--json]`:
+/// images per second for (a) the random transform of in-memory byte images (draw the parameters, build the matrix
+/// with the flips folded in, one byte warp — what bench_peers.py times for OpenCV), on W threads, and (b) the whole
+/// flow_from_directory pipeline (decode, resize, augment, float batch) with W workers.
+/// Without DIR it builds a sample tree (17 classes × 70 JPEGs at the target size, quality 90, random crops of the
+/// bundled photos) in a temporary folder and deletes it afterwards.
+/// `--decode-compare` instead times, per file of DIR, full decode + resize against DCT-scaled decode + resize to the target.
+/// </summary>
+public static class BenchCommand
+{
+    /// <summary>The issue's reference configuration (samples/config.json).</summary>
+    public static readonly ImageDataGeneratorOptions ReferenceConfig = new()
+    {
+        RotationRange = 40,
+        WidthShiftRange = 0.2,
+        HeightShiftRange = 0.2,
+        ShearRange = 0.2,
+        ZoomRange = (0.8, 1.2),
+        HorizontalFlip = true,
+        FillMode = FillMode.Nearest,
+    };
+
+    public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var dir = new Argument<string?>("DIR") { Description = "Folder with one sub-folder per class; none = a generated sample tree.", Arity = ArgumentArity.ZeroOrOne };
+        var config = new Option<string?>("--config") { Description = "Generator config (JSON, Keras's names); default: the reference config (rotation 40, shifts 0.2, shear 0.2, zoom 0.2, horizontal flip, fill nearest)." };
+        var targetSize = new Option<string>("--target-size") { Description = "WxH of the samples.", DefaultValueFactory = _ => "224x224" };
+        var batchSize = new Option<int>("--batch-size") { DefaultValueFactory = _ => 32 };
+        var workers = new Option<int>("--workers") { Description = "Threads for the in-memory transform and worker threads of the pipeline.", DefaultValueFactory = _ => 1 };
+        var seconds = new Option<double>("--seconds") { Description = "Timed seconds per measurement (after a warm-up).", DefaultValueFactory = _ => 5 };
+        var interpolation = new Option<string>("--interpolation") { Description = "Resize filter of the pipeline (Keras's default: nearest).", DefaultValueFactory = _ => "nearest" };
+        var classes = new Option<int>("--classes") { Description = "Generated tree: class folders.", DefaultValueFactory = _ => 17 };
+        var perClass = new Option<int>("--per-class") { Description = "Generated tree: JPEGs per class.", DefaultValueFactory = _ => 70 };
+        var decodeCompare = new Option<bool>("--decode-compare") { Description = "Only time full decode + resize vs DCT-scaled decode + resize of DIR's files to the target (one thread)." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var command = new Command("bench", "Images per second: in-memory random transform and the whole flow_from_directory pipeline.")
+        {
+            dir, config, targetSize, batchSize, workers, seconds, interpolation, classes, perClass, decodeCompare, json,
+        };
+        command.SetAction(parse =>
+        {
+            var output = stdout ?? Console.Out;
+            var errors = stderr ?? Console.Error;
+            return CommandRunner.Run(errors, () =>
+            {
+                var size = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size")!.Value;
+                int b = parse.GetValue(batchSize), w = parse.GetValue(workers);
+                double s = parse.GetValue(seconds);
+                if (b < 1) throw new ArgumentException("--batch-size must be at least 1.");
+                if (w < 1) throw new ArgumentException("--workers must be at least 1.");
+                if (!(s > 0)) throw new ArgumentException("--seconds must be > 0.");
+                var resize = CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation");
+                var settings = new Settings(size, b, w, s, resize, parse.GetValue(json));
+                string? given = parse.GetValue(dir);
+                if (parse.GetValue(decodeCompare))
+                {
+                    if (given is null) throw new ArgumentException("--decode-compare needs DIR (a folder of large JPEGs).");
+                    DecodeCompare(given, settings, output);
+                    return;
+                }
+                var configPath = parse.GetValue(config);
+                var generator = configPath is null ? new ImageDataGenerator(ReferenceConfig) : AugmentCommand.LoadGenerator(configPath);
+                string? temp = null;
+                try
+                {
+                    if (given is null)
+                    {
+                        temp = Path.Combine(Path.GetTempPath(), "mirage-bench-" + Guid.NewGuid().ToString("N"));
+                        BuildSampleTree(temp, size, parse.GetValue(classes), parse.GetValue(perClass), seed: 1);
+                    }
+                    Run(given ?? temp!, given is null, configPath, generator, settings, output);
+                }
+                finally
+                {
+                    if (temp is not null) Directory.Delete(temp, recursive: true);
+                }
+            });
+        });
+        return command;
+    }
+
+    private sealed record Settings((int Height, int Width) Size, int BatchSize, int Workers, double Seconds, ResizeInterpolation Resize, bool Json)
+    {
+        public string SizeText => $"{Size.Width}x{Size.Height}";
+    }
+
+    private static void Run(string dir, bool generated, string? configPath, ImageDataGenerator generator, Settings s, TextWriter output)
+    {
+        var (inMemoryRate, inMemoryBatchMs, images) = InMemory(dir, generator, s);
+        var pipe = Pipeline(dir, generator, s);
+        if (s.Json)
+        {
+            using var ms = new MemoryStream();
+            using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+            {
+                j.WriteStartObject();
+                j.WriteNumber("in_memory_images_per_second", Math.Round(inMemoryRate, 1));
+                j.WriteNumber("in_memory_median_ms_per_batch", Math.Round(inMemoryBatchMs, 3));
+                j.WriteNumber("directory_images_per_second", Math.Round(pipe.Rate, 1));
+                j.WriteNumber("directory_median_ms_per_batch", Math.Round(pipe.MedianBatchMs, 3));
+                j.WriteNumber("directory_fused_fraction", Math.Round(pipe.FusedFraction, 4));
+                j.WriteNumber("workers", s.Workers);
+                j.WriteNumber("batch_size", s.BatchSize);
+                j.WriteString("image_size", s.SizeText);
+                j.WriteString("decoder", ImageDecoder.JpegDecoder);
+                j.WriteString("directory", generated ? "generated" : Path.GetFullPath(dir));
+                j.WriteNumber("files", pipe.Files);
+                j.WriteNumber("in_memory_images", images);
+                j.WriteString("config", configPath ?? "reference");
+                j.WriteBoolean("scaled_decode", pipe.ScaledDecode);
+                j.WriteString("interpolation", s.Resize.ToString().ToLowerInvariant());
+                j.WriteNumber("seconds", s.Seconds);
+                j.WriteNumber("processor_count", Environment.ProcessorCount);
+                j.WriteEndObject();
+            }
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
+            return;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{pipe.Files} files in {(generated ? "a generated tree" : dir)}, {s.SizeText}, batch {s.BatchSize}, {s.Workers} worker(s), JPEG decoder {ImageDecoder.JpegDecoder}"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{inMemoryRate,10:F1} img/s  in-memory random transform (bytes; {inMemoryBatchMs:F2} ms per batch of {s.BatchSize}, median)"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{pipe.Rate,10:F1} img/s  flow_from_directory (decode, resize, augment, float batch; {pipe.MedianBatchMs:F2} ms per batch, median; fused path {pipe.FusedFraction:P0})"));
+    }
+
+    /// <summary>Pictures of the tree, resized to the target, as bytes; then per image: draw, matrix (flips folded in), one byte warp.</summary>
+    private static (double Rate, double MedianBatchMs, int Images) InMemory(string dir, ImageDataGenerator generator, Settings s)
+    {
+        var load = new ImageLoadOptions(s.Size, ColorMode.Rgb, ResizeInterpolation.Bilinear);
+        var files = ImageFiles.Stream(dir, followLinks: false, _ => { }).Take(256).Select(f => Path.Combine(dir, f)).ToArray();
+        if (files.Length == 0) throw new ArgumentException($"No images under '{dir}'.");
+        var sources = files.Select(load.LoadBytes).ToArray();
+        try
+        {
+            var shape = sources[0].Info;
+            var warp = generator.WarpOptions;
+            void One(Image<byte> dst, long i)
+            {
+                var rng = RandomStream.For(1, 0, i);
+                var p = generator.GetRandomTransform(shape, ref rng);
+                var m = KerasTransform.Matrix(p, shape.Height, shape.Width, warp.Centre) ?? AffineMatrix.Identity;
+                if (p.FlipHorizontal) m *= new AffineMatrix(1, 0, 0, 0, -1, shape.Width - 1);
+                if (p.FlipVertical) m *= new AffineMatrix(-1, 0, shape.Height - 1, 0, 1, 0);
+                WarpAffine.Apply(sources[i % sources.Length], dst, m, warp);
+            }
+            var (rate, batchMs) = Threads(s, One, shape);
+            return (rate, batchMs, sources.Length);
+        }
+        finally
+        {
+            foreach (var src in sources) src.Dispose();
+        }
+    }
+
+    /// <summary>Runs <paramref name="one"/> on W threads in batches: a warm-up, then <see cref="Settings.Seconds"/> timed.</summary>
+    private static (double Rate, double MedianBatchMs) Threads(Settings s, Action<Image<byte>, long> one, ImageInfo shape)
+    {
+        double warmup = Math.Min(1.0, s.Seconds / 4);
+        var batchMs = new List<double>[s.Workers];
+        long[] done = new long[s.Workers];
+        long start = 0, stop = 0;
+        using var barrier = new Barrier(s.Workers + 1);
+        var threads = Enumerable.Range(0, s.Workers).Select(t => new Thread(() =>
+        {
+            using var dst = new Image<byte>(shape);
+            var mine = batchMs[t] = [];
+            long i = t * 1_000_000_000L;
+            var sw = Stopwatch.StartNew();
+            while (sw.Elapsed.TotalSeconds < warmup) one(dst, i++);
+            barrier.SignalAndWait(); // all warm: start together
+            long n = 0;
+            while (Stopwatch.GetTimestamp() < Volatile.Read(ref stop) || Volatile.Read(ref stop) == 0)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                for (int k = 0; k < s.BatchSize; k++) one(dst, i++);
+                mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                n += s.BatchSize;
+            }
+            done[t] = n;
+        }) { IsBackground = true, Name = $"mirage-bench-{t}" }).ToArray();
+        foreach (var th in threads) th.Start();
+        barrier.SignalAndWait();
+        start = Stopwatch.GetTimestamp();
+        Volatile.Write(ref stop, start + (long)(s.Seconds * Stopwatch.Frequency));
+        foreach (var th in threads) th.Join();
+        double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return (done.Sum() / elapsed, Median(batchMs.SelectMany(x => x)));
+    }
+
+    private sealed record PipelineResult(double Rate, double MedianBatchMs, double FusedFraction, int Files, bool ScaledDecode);
+
+    /// <summary>flow_from_directory with W workers, endless epochs; a warm-up, then batches counted for S seconds at the consumer.</summary>
+    private static PipelineResult Pipeline(string dir, ImageDataGenerator generator, Settings s)
+    {
+        using var it = generator.FlowFromDirectory(dir, new DirectoryFlowOptions
+        {
+            TargetSize = s.Size,
+            Interpolation = s.Resize,
+            BatchSize = s.BatchSize,
+            Workers = s.Workers,
+            Prefetch = Math.Max(2, 2 * s.Workers),
+            Seed = 1,
+        });
+        double warmup = Math.Min(1.0, s.Seconds / 4);
+        var sw = Stopwatch.StartNew();
+        long delivered = 0, samples = 0;
+        while (sw.Elapsed.TotalSeconds < warmup)
+            using (var b = it.Next()) delivered += b.Count;
+        var gaps = new List<double>();
+        var timer = Stopwatch.StartNew();
+        double last = 0;
+        while (timer.Elapsed.TotalSeconds < s.Seconds)
+        {
+            using var batch = it.Next();
+            samples += batch.Count;
+            double now = timer.Elapsed.TotalMilliseconds;
+            gaps.Add(now - last);
+            last = now;
+        }
+        double elapsed = timer.Elapsed.TotalSeconds;
+        delivered += samples;
+        // Workers build ahead of the consumer, so FusedSamples ≥ delivered when every sample took the fused path.
+        double fused = delivered == 0 ? 0 : Math.Min(1, it.FusedSamples / (double)delivered);
+        bool scaled = ((FileSource)it.Source).LoadOptions.ScaledDecode;
+        // The median gap between batches at the consumer is the time one batch costs the pipeline as a whole.
+        return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, scaled);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.OrderBy(x => x).ToArray();
+        return v.Length == 0 ? double.NaN : v[v.Length / 2];
+    }
+
+    /// <summary>
+    /// Full decode + resize against DCT-scaled decode + resize (the pipeline's <see cref="ImageLoadOptions.ScaledDecode"/>),
+    /// per file, on this thread, alternating in 200 ms rounds so a noisy machine slows both alike.
+    /// </summary>
+    private static void DecodeCompare(string dir, Settings s, TextWriter output)
+    {
+        var files = ImageFiles.Stream(dir, followLinks: false, _ => { }).Take(64).Select(f => Path.Combine(dir, f)).ToArray();
+        if (files.Length == 0) throw new ArgumentException($"No images under '{dir}'.");
+        var full = new ImageLoadOptions(s.Size, ColorMode.Rgb, s.Resize);
+        var scaled = full with { ScaledDecode = true };
+        var info = ImageDecoder.ReadInfo(files[0]);
+        var cases = new[] { ("full decode + resize", full), ("scaled decode + resize", scaled) };
+        var rounds = cases.Select(_ => new List<double>()).ToArray();
+        long i = 0;
+        foreach (var (_, o) in cases)
+            for (int k = 0; k < Math.Min(files.Length, 8); k++) o.LoadBytes(files[k]).Dispose(); // warm-up
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < 2 * s.Seconds || rounds[0].Count < 3)
+            for (int c = 0; c < cases.Length; c++)
+            {
+                var sw = Stopwatch.StartNew();
+                int n = 0;
+                while (sw.Elapsed.TotalMilliseconds < 200 || n == 0)
+                {
+                    cases[c].Item2.LoadBytes(files[i++ % files.Length]).Dispose();
+                    n++;
+                }
+                rounds[c].Add(sw.Elapsed.TotalMilliseconds / n);
+            }
+        double fullMs = Median(rounds[0]), scaledMs = Median(rounds[1]);
+        if (s.Json)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{{\"source_size\": \"{info.Width}x{info.Height}\", \"image_size\": \"{s.SizeText}\", \"files\": {files.Length}, \"decoder\": \"{ImageDecoder.JpegDecoder}\", " +
+                $"\"interpolation\": \"{s.Resize.ToString().ToLowerInvariant()}\", \"full_ms_per_image\": {fullMs:F3}, \"scaled_ms_per_image\": {scaledMs:F3}, " +
+                $"\"full_images_per_second\": {1000 / fullMs:F1}, \"scaled_images_per_second\": {1000 / scaledMs:F1}, \"speedup\": {fullMs / scaledMs:F2}, \"rounds\": {rounds[0].Count}}}"));
+            return;
+        }
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{files.Length} file(s) of {info.Width}x{info.Height} to {s.SizeText} ({s.Resize.ToString().ToLowerInvariant()}), JPEG decoder {ImageDecoder.JpegDecoder}, {rounds[0].Count} rounds"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{fullMs,9:F3} ms/img {1000 / fullMs,8:F1} img/s  full decode + resize"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scaledMs,9:F3} ms/img {1000 / scaledMs,8:F1} img/s  DCT-scaled decode + resize"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up {fullMs / scaledMs:F2}x"));
+    }
+
+    /// <summary>
+    /// <paramref name="classes"/> folders × <paramref name="perClass"/> JPEGs at <paramref name="size"/>, quality 90: random
+    /// crops of samples/chelsea.jpg and samples/astronaut.jpg (synthetic pictures when the photos are not found).
+    /// </summary>
+    internal static void BuildSampleTree(string root, (int Height, int Width) size, int classes, int perClass, ulong seed)
+    {
+        var photos = new[] { "chelsea.jpg", "astronaut.jpg" }.Select(FindSample).Where(p => p is not null)
+            .Select(p => ImageDecoder.Decode(p!, ColorMode.Rgb)).ToList();
+        try
+        {
+            if (photos.Count == 0) photos.Add(Synthetic(512, 512, seed));
+            var rng = new RandomStream(seed);
+            using var crop = new Image<byte>(size.Height, size.Width, 3);
+            for (int c = 0; c < classes; c++)
+            {
+                string dir = Path.Combine(root, $"class{c:D2}");
+                Directory.CreateDirectory(dir);
+                for (int k = 0; k < perClass; k++)
+                {
+                    var photo = photos[rng.NextInt(photos.Count)];
+                    // A random box of the target's aspect ratio, between half and all of the photo's short side.
+                    double fit = Math.Min(photo.Width / (double)size.Width, photo.Height / (double)size.Height);
+                    double scale = fit * (0.5 + 0.5 * rng.NextDouble());
+                    float bw = (float)(size.Width * scale), bh = (float)(size.Height * scale);
+                    float left = (float)(rng.NextDouble() * (photo.Width - bw)), top = (float)(rng.NextDouble() * (photo.Height - bh));
+                    Resize.Apply(photo, crop, ResizeInterpolation.Bilinear, new ResizeBox(left, top, left + bw, top + bh));
+                    ImageEncoder.Save(crop, Path.Combine(dir, $"{k:D4}.jpg"), ImageFormat.Jpeg, 90);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var p in photos) p.Dispose();
+        }
+    }
+
+    private static Image<byte> Synthetic(int h, int w, ulong seed)
+    {
+        var img = new Image<byte>(h, w, 3);
+        var rng = new RandomStream(seed);
+        var s = img.Span;
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++)
+                    s[(y * w + x) * 3 + c] = (byte)((x * (c + 1) + y * (3 - c) + rng.NextInt(32)) & 0xFF);
+        return img;
+    }
+
+    /// <summary>samples/NAME, looked for above the current folder and above the executable.</summary>
+    private static string? FindSample(string name)
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+            {
+                var p = Path.Combine(d.FullName, "samples", name);
+                if (File.Exists(p)) return p;
+            }
+        return null;
+    }
+}
