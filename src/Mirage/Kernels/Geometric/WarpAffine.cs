@@ -36,6 +36,8 @@ public static unsafe class WarpAffine
     private const int Round2 = 1 << (Shift2 - 1);
     /// <summary>Rows of at most this many bytes are staged on the stack by <see cref="ApplyToFloat(Image{byte}, Span{float}, DataLayout, in AffineMatrix, in WarpOptions, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
     private const int StackRowBytes = 16384;
+    /// <summary>Coordinate tables of at most this many ints (output width ≤ 2048) live on the stack.</summary>
+    private const int StackTableInts = 4096;
 
     public static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options) =>
         Apply(src, dst, m, options, vectorized: true);
@@ -59,11 +61,23 @@ public static unsafe class WarpAffine
     {
         var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, vectorized);
         byte cval = ByteCval(options.Cval);
-        fixed (byte* ps = src.Span)
-        fixed (byte* pd = dst.Span)
+        int tabLen = plan.Fixed ? 2 * plan.DstW : 0;
+        int[]? rentedTab = tabLen > StackTableInts ? ArrayPool<int>.Shared.Rent(tabLen) : null;
+        Span<int> tabSpan = rentedTab is null ? stackalloc int[tabLen] : rentedTab;
+        try
         {
-            byte* dEnd = pd + plan.DstLen;
-            for (int r = 0; r < dst.Height; r++) ByteRow(ps, pd + (long)r * plan.DstW * plan.C, dEnd, r, plan, cval);
+            fixed (byte* ps = src.Span)
+            fixed (byte* pd = dst.Span)
+            fixed (int* tab = tabSpan)
+            {
+                if (plan.Fixed) FillTables(tab, plan);
+                byte* dEnd = pd + plan.DstLen;
+                for (int r = 0; r < dst.Height; r++) ByteRow(ps, pd + (long)r * plan.DstW * plan.C, dEnd, r, plan, cval, tab);
+            }
+        }
+        finally
+        {
+            if (rentedTab is not null) ArrayPool<int>.Shared.Return(rentedTab);
         }
     }
 
@@ -95,15 +109,20 @@ public static unsafe class WarpAffine
         int rowBytes = width * shape.Channels, plane = height * width;
         byte[]? rented = rowBytes > StackRowBytes ? ArrayPool<byte>.Shared.Rent(rowBytes) : null;
         Span<byte> row = rented ?? stackalloc byte[StackRowBytes];
+        int tabLen = plan.Fixed ? 2 * plan.DstW : 0;
+        int[]? rentedTab = tabLen > StackTableInts ? ArrayPool<int>.Shared.Rent(tabLen) : null;
+        Span<int> tabSpan = rentedTab is null ? stackalloc int[tabLen] : rentedTab;
         try
         {
             fixed (byte* ps = src.Span)
             fixed (byte* prow = row)
             fixed (float* pd = dst)
+            fixed (int* tab = tabSpan)
             {
+                if (plan.Fixed) FillTables(tab, plan);
                 for (int r = 0; r < height; r++)
                 {
-                    ByteRow(ps, prow, prow + rowBytes, r, plan, cval);
+                    ByteRow(ps, prow, prow + rowBytes, r, plan, cval, tab);
                     if (layout == DataLayout.ChannelsLast) rows.ChannelsLast(prow, pd + (long)r * rowBytes);
                     else rows.ChannelsFirst(prow, pd + (long)r * width, plane);
                 }
@@ -112,6 +131,7 @@ public static unsafe class WarpAffine
         finally
         {
             if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            if (rentedTab is not null) ArrayPool<int>.Shared.Return(rentedTab);
         }
     }
 
@@ -127,7 +147,11 @@ public static unsafe class WarpAffine
         public readonly WarpBoundary.Mode Mode;
         public readonly bool Linear, Vector;
         public readonly double M00, M01, M02, M10, M11, M12;
-        public readonly Vector256<byte> PairMask;
+        /// <summary>Bilinear bytes in fixed point (<see cref="FixedPixel"/>): images of 2..32767 rows and columns, moderate column steps.</summary>
+        public readonly bool Fixed, FixedVector;
+        /// <summary>Fix((DstW − 1)·m01) and Fix((DstW − 1)·m11): the coordinate tables' last entries, in full.</summary>
+        public readonly long EndR, EndC;
+        public readonly Vector256<byte> WordMask;
 
         public Plan(ImageInfo src, ImageInfo dst, bool sameImage, in AffineMatrix m, in WarpOptions o, bool vectorized)
         {
@@ -148,7 +172,12 @@ public static unsafe class WarpAffine
             const double Sane = 1e100;
             Vector = vectorized && Avx2.IsSupported && Math.Abs(M00) <= Sane && Math.Abs(M01) <= Sane && Math.Abs(M02) <= Sane &&
                      Math.Abs(M10) <= Sane && Math.Abs(M11) <= Sane && Math.Abs(M12) <= Sane;
-            PairMask = Vector ? WarpAffine.PairMask(C) : default;
+            Fixed = Linear && SrcH is >= 2 and <= 32767 && SrcW is >= 2 and <= 32767 &&
+                    Math.Abs(M01) * (DstW - 1) <= FixLimit && Math.Abs(M11) * (DstW - 1) <= FixLimit;
+            EndR = Fixed ? Fix((DstW - 1) * M01) : 0;
+            EndC = Fixed ? Fix((DstW - 1) * M11) : 0;
+            FixedVector = Fixed && vectorized && Avx2.IsSupported && C <= 4;
+            WordMask = FixedVector ? WordPairMask(C) : default;
         }
     }
 
@@ -380,38 +409,284 @@ public static unsafe class WarpAffine
 
     // ---------------------------------------------------------------- byte
 
-    private static void ByteRow(byte* ps, byte* drow, byte* dEnd, int r, in Plan p, byte cval)
+    /// <summary>Fractional bits of the byte path's fixed-point source coordinates (bilinear).</summary>
+    internal const int FixBits = 16;
+    private const double FixScale = 1 << FixBits;
+    /// <summary>Coordinates (pixels) up to which the fixed-point path is used; beyond, the per-pixel double path.</summary>
+    private const double FixLimit = 1 << 20;
+    /// <summary>Bits of the byte path's 2-D bilinear weights (w00 + w01 + w10 + w11 = 1 &lt;&lt; BilinearBits).</summary>
+    internal const int BilinearBits = 14;
+    private const int BOne = 1 << BilinearBits;
+    private const int BRound = 1 << (BilinearBits - 1);
+
+    /// <summary>A coordinate in fixed point (16 fractional bits), rounded to nearest.</summary>
+    private static long Fix(double v) => (long)Math.Round(v * FixScale);
+
+    /// <summary>
+    /// Per-image tables of the column term of the source coordinates in fixed point: tab[x] = Fix(x·m01) (rows) and
+    /// tab[W + x] = Fix(x·m11) (columns), low 32 bits. A pixel's coordinate is Fix(r·m00 + m02) + tab[x]: one add per pixel,
+    /// no accumulated error (at most one unit of 2^-16 pixel from each rounding).
+    /// </summary>
+    private static void FillTables(int* tab, in Plan p)
+    {
+        for (int x = 0; x < p.DstW; x++)
+        {
+            tab[x] = (int)Fix(x * p.M01);
+            tab[p.DstW + x] = (int)Fix(x * p.M11);
+        }
+    }
+
+    private static bool FitsInt(long v) => v >= int.MinValue && v <= int.MaxValue;
+
+    private static void ByteRow(byte* ps, byte* drow, byte* dEnd, int r, in Plan p, byte cval, int* tab)
+    {
+        if (!p.Fixed)
+        {
+            ByteRowDouble(ps, drow, dEnd, r, p, cval);
+            return;
+        }
+        int W = p.DstW, C = p.C;
+        double baseR = r * p.M00, baseC = r * p.M10;
+        double vr = baseR + p.M02, vc = baseC + p.M12;
+        if (!(Math.Abs(vr) <= FixLimit && Math.Abs(vc) <= FixLimit))
+        {
+            for (int x = 0; x < W; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
+            return;
+        }
+        long r0 = Fix(vr), c0 = Fix(vc);
+        // Fill mode 'nearest' is a clamp of the coordinate, which the fixed-point kernel does: the whole row takes it.
+        if (p.Mode == WarpBoundary.Mode.Nearest && FitsInt(r0) && FitsInt(r0 + p.EndR) && FitsInt(c0) && FitsInt(c0 + p.EndC))
+        {
+            BilinearSpan(ps, drow, 0, W, (int)r0, (int)c0, tab, p);
+            return;
+        }
+        // Other modes (or far-away rows): the span of columns whose source lies in [0, n − 1] on both axes (scipy's
+        // double coordinate, so exactly the pixels scipy interpolates inside the image) takes the kernel; the rest
+        // is cval ('constant') or the per-pixel boundary rules.
+        int a = 0, e = W;
+        AxisSpan(baseR, p.M01, p.M02, p.SrcH, ref a, ref e);
+        AxisSpan(baseC, p.M11, p.M12, p.SrcW, ref a, ref e);
+        if (a >= e) a = e = W;
+        if (p.Mode == WarpBoundary.Mode.Constant)
+        {
+            new Span<byte>(drow, a * C).Fill(cval);
+            new Span<byte>(drow + e * C, (W - e) * C).Fill(cval);
+        }
+        else
+        {
+            for (int x = 0; x < a; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
+            for (int x = e; x < W; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
+        }
+        if (a < e) BilinearSpan(ps, drow, a, e, (int)r0, (int)c0, tab, p);
+    }
+
+    /// <summary>
+    /// Narrows [a, e) to the columns x whose coordinate along one axis, scipy's (b + x·m1) + m2, lies in [0, n − 1].
+    /// That coordinate is monotonic in x (each floating-point operation is), so the set is an interval: its ends are
+    /// estimated from the line and then corrected by evaluating the exact expression.
+    /// </summary>
+    internal static void AxisSpan(double b, double m1, double m2, int n, ref int a, ref int e)
+    {
+        double hi = n - 1;
+        int w = e;
+        if (m1 == 0)
+        {
+            double v = (b + 0 * m1) + m2;
+            if (!(v >= 0 && v <= hi)) e = a;
+            return;
+        }
+        int first, end;
+        if (m1 > 0)
+        {
+            first = FirstAtLeast(b, m1, m2, 0, w, (0 - b - m2) / m1);
+            end = FirstAbove(b, m1, m2, hi, w, (hi - b - m2) / m1);
+        }
+        else
+        {
+            first = FirstAtMostDecreasing(b, m1, m2, hi, w, (hi - b - m2) / m1);
+            end = FirstBelowDecreasing(b, m1, m2, 0, w, (0 - b - m2) / m1);
+        }
+        a = Math.Max(a, first);
+        e = Math.Min(e, end);
+        if (e < a) e = a;
+    }
+
+    private static int Estimate(double est, int w) => !(est > 0) ? 0 : est >= w ? w : (int)Math.Ceiling(est);
+
+    // First x in [0, w] with (b + x·m1) + m2 ≥ t (increasing), > t (increasing), ≤ t (decreasing), < t (decreasing).
+    private static int FirstAtLeast(double b, double m1, double m2, double t, int w, double est)
+    {
+        int x = Estimate(est, w);
+        while (x > 0 && (b + (x - 1) * m1) + m2 >= t) x--;
+        while (x < w && !((b + x * m1) + m2 >= t)) x++;
+        return x;
+    }
+
+    private static int FirstAbove(double b, double m1, double m2, double t, int w, double est)
+    {
+        int x = Estimate(est, w);
+        while (x > 0 && (b + (x - 1) * m1) + m2 > t) x--;
+        while (x < w && !((b + x * m1) + m2 > t)) x++;
+        return x;
+    }
+
+    private static int FirstAtMostDecreasing(double b, double m1, double m2, double t, int w, double est)
+    {
+        int x = Estimate(est, w);
+        while (x > 0 && (b + (x - 1) * m1) + m2 <= t) x--;
+        while (x < w && !((b + x * m1) + m2 <= t)) x++;
+        return x;
+    }
+
+    private static int FirstBelowDecreasing(double b, double m1, double m2, double t, int w, double est)
+    {
+        int x = Estimate(est, w);
+        while (x > 0 && (b + (x - 1) * m1) + m2 < t) x--;
+        while (x < w && !((b + x * m1) + m2 < t)) x++;
+        return x;
+    }
+
+    /// <summary>Columns [x0, x1) of one row through the fixed-point bilinear kernel (vector when possible, same integers).</summary>
+    private static void BilinearSpan(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, in Plan p)
+    {
+        if (p.FixedVector && x1 - x0 >= 8)
+        {
+            BilinearSpanAvx2(ps, drow, x0, x1, r0, c0, tab, p);
+            return;
+        }
+        int C = p.C;
+        int* tabC = tab + p.DstW;
+        for (int x = x0; x < x1; x++) FixedPixel(ps, drow + x * C, r0 + tab[x], c0 + tabC[x], p);
+    }
+
+    /// <summary>
+    /// One pixel of the fixed-point bilinear kernel, the reference for the vector path. The coordinate is clamped to
+    /// [0, n − 1] and the pair is (i, i + 1) with i = min(floor, n − 2), so an edge is weight 0 or One on an in-image pair
+    /// (scipy's 'nearest'; a no-op inside). 14-bit fractions fx, fy give 2-D weights w11 = round(fx·fy), w01 = fx − w11,
+    /// w10 = fy − w11, w00 = One − fy − w01 (sum One, so flat regions stay exact), and
+    /// v = (a·w00 + b·w01 + c·w10 + e·w11 + One/2) >> 14.
+    /// </summary>
+    private static void FixedPixel(byte* ps, byte* d, int R, int Cc, in Plan p)
+    {
+        R = Math.Clamp(R, 0, (p.SrcH - 1) << FixBits);
+        Cc = Math.Clamp(Cc, 0, (p.SrcW - 1) << FixBits);
+        int i = Math.Min(R >> FixBits, p.SrcH - 2), j = Math.Min(Cc >> FixBits, p.SrcW - 2);
+        int fy = (R - (i << FixBits)) >> (FixBits - BilinearBits), fx = (Cc - (j << FixBits)) >> (FixBits - BilinearBits);
+        int w11 = (fx * fy + BRound) >> BilinearBits, w01 = fx - w11, w10 = fy - w11, w00 = BOne - fy - w01;
+        int C = p.C;
+        byte* t = ps + i * p.Stride + j * C, u = t + p.Stride;
+        for (int k = 0; k < C; k++)
+            d[k] = (byte)((t[k] * w00 + t[k + C] * w01 + u[k] * w10 + u[k + C] * w11 + BRound) >> BilinearBits);
+    }
+
+    /// <summary>pshufb mask turning a 16-byte load at pixel a (a, then its right neighbour b) into 16-bit (a_k, b_k) pairs, channels 0..3.</summary>
+    private static Vector256<byte> WordPairMask(int C)
+    {
+        Span<byte> v = stackalloc byte[32];
+        v.Fill(0x80);
+        for (int q = 0; q < 2; q++)
+            for (int k = 0; k < Math.Min(C, 4); k++)
+            {
+                v[q * 16 + 4 * k] = (byte)k;
+                v[q * 16 + 4 * k + 2] = (byte)(k + C);
+            }
+        return Vector256.Create((ReadOnlySpan<byte>)v);
+    }
+
+    /// <summary>
+    /// The fixed-point bilinear kernel, eight pixels per step (AVX2, up to 4 channels): coordinates from the tables (one
+    /// add), clamp, offsets and weights in vector registers; per pair of pixels two 16-byte loads (top pair, bottom pair)
+    /// into the two 128-bit lanes, pshufb to 16-bit (a, b) pairs, pmaddwd against (w00, w01) and (w10, w11), add, round.
+    /// The last step overlaps the previous one instead of a scalar tail. Steps whose loads could run past the source
+    /// (bottom-right corner) go through <see cref="FixedPixel"/>, which gives the same integers.
+    /// </summary>
+    private static void BilinearSpanAvx2(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, in Plan p)
+    {
+        int C = p.C, stride = p.Stride;
+        int* tabR = tab, tabC = tab + p.DstW;
+        var vR0 = Vector256.Create(r0);
+        var vC0 = Vector256.Create(c0);
+        var maxR = Vector256.Create((p.SrcH - 1) << FixBits);
+        var maxC = Vector256.Create((p.SrcW - 1) << FixBits);
+        var pairR = Vector256.Create((p.SrcH - 2) << FixBits);
+        var pairC = Vector256.Create((p.SrcW - 2) << FixBits);
+        var limit = Vector256.Create(p.SrcLen - 16 - stride);
+        var mul = Vector256.Create(C | (stride << 16)); // pmaddwd (j, i) · (C, stride); only when stride < 2^15
+        var vStride = Vector256.Create(stride);
+        bool narrow = stride < 32768;
+        var mask = p.WordMask;
+        byte* pb = ps + stride;
+        for (int x = x0; ; x += 8)
+        {
+            if (x > x1 - 8) x = x1 - 8;
+            var R = Avx2.Min(Avx2.Max(Avx.LoadVector256(tabR + x) + vR0, Vector256<int>.Zero), maxR);
+            var Cc = Avx2.Min(Avx2.Max(Avx.LoadVector256(tabC + x) + vC0, Vector256<int>.Zero), maxC);
+            var hiMask = Vector256.Create(-1 << FixBits);
+            var hiR = Avx2.Min(R & hiMask, pairR);
+            var hiC = Avx2.Min(Cc & hiMask, pairC);
+            var off = narrow
+                ? Avx2.MultiplyAddAdjacent((hiR | Avx2.ShiftRightLogical(hiC, FixBits)).AsInt16(), mul.AsInt16())
+                : Avx2.ShiftRightLogical(hiR, FixBits) * vStride + Avx2.ShiftRightLogical(hiC, FixBits) * Vector256.Create(C);
+            byte* d = drow + x * C;
+            if (Avx2.MoveMask(Avx2.CompareGreaterThan(off, limit).AsByte()) != 0)
+            {
+                for (int i = 0; i < 8; i++) FixedPixel(ps, d + i * C, r0 + tabR[x + i], c0 + tabC[x + i], p);
+            }
+            else
+            {
+                var fy = Avx2.ShiftRightLogical(R - hiR, FixBits - BilinearBits);
+                var fx = Avx2.ShiftRightLogical(Cc - hiC, FixBits - BilinearBits);
+                var w11 = Avx2.ShiftRightLogical(Avx2.MultiplyAddAdjacent(fx.AsInt16(), fy.AsInt16()) + Vector256.Create(BRound), BilinearBits);
+                var w01 = fx - w11;
+                var wTop = (Vector256.Create(BOne) - fy - w01) | Avx2.ShiftLeftLogical(w01, 16);
+                var wBot = (fy - w11) | Avx2.ShiftLeftLogical(w11, 16);
+                var lo = off.GetLower().AsUInt64();
+                var hi = off.GetUpper().AsUInt64();
+                ulong q0 = lo.ToScalar(), q1 = lo.GetElement(1), q2 = hi.ToScalar(), q3 = hi.GetElement(1);
+                var s0 = Pair(ps, pb, (int)q0, (int)q2, mask, Avx2.Shuffle(wTop, 0x00), Avx2.Shuffle(wBot, 0x00));
+                var s1 = Pair(ps, pb, (int)(q0 >> 32), (int)(q2 >> 32), mask, Avx2.Shuffle(wTop, 0x55), Avx2.Shuffle(wBot, 0x55));
+                var s2 = Pair(ps, pb, (int)q1, (int)q3, mask, Avx2.Shuffle(wTop, 0xAA), Avx2.Shuffle(wBot, 0xAA));
+                var s3 = Pair(ps, pb, (int)(q1 >> 32), (int)(q3 >> 32), mask, Avx2.Shuffle(wTop, 0xFF), Avx2.Shuffle(wBot, 0xFF));
+                var p01 = Avx2.PackSignedSaturate(s0, s1); // pixels 0, 1 | 4, 5
+                var p23 = Avx2.PackSignedSaturate(s2, s3); // pixels 2, 3 | 6, 7
+                StoreCompact(d, Avx2.PackUnsignedSaturate(p01, p23), C);
+            }
+            if (x == x1 - 8) break;
+        }
+    }
+
+    /// <summary>Pixels at source offsets <paramref name="o0"/> (lane 0) and <paramref name="o1"/> (lane 1): 32-bit channels 0..3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Pair(byte* ps, byte* pb, int o0, int o1, Vector256<byte> mask, Vector256<int> wTop, Vector256<int> wBot)
+    {
+        var t = Vector256.Create(Vector128.Load(ps + o0), Vector128.Load(ps + o1));
+        var b = Vector256.Create(Vector128.Load(pb + o0), Vector128.Load(pb + o1));
+        var s = Avx2.MultiplyAddAdjacent(Avx2.Shuffle(t, mask).AsInt16(), wTop.AsInt16()) +
+                Avx2.MultiplyAddAdjacent(Avx2.Shuffle(b, mask).AsInt16(), wBot.AsInt16());
+        return Avx2.ShiftRightLogical(s + Vector256.Create(BRound), BilinearBits);
+    }
+
+    /// <summary>Byte rows the fixed-point path does not take: order 0 (exact double coordinates, for scipy's ties) and bilinear on degenerate images.</summary>
+    private static void ByteRowDouble(byte* ps, byte* drow, byte* dEnd, int r, in Plan p, byte cval)
     {
         double baseR = r * p.M00, baseC = r * p.M10;
         byte* sEnd = ps + p.SrcLen;
         int C = p.C, x = 0;
-        if (p.Vector)
+        if (p.Vector && !p.Linear)
         {
             int* offs = stackalloc int[8];
-            int* o4 = stackalloc int[32];
-            int* w2 = stackalloc int[16];
             bool clampAll = p.Mode == WarpBoundary.Mode.Nearest;
-            // Paired loads need two rows and two columns; a 4-byte gather needs the pixel plus slack of 4 bytes.
-            bool fast = C <= 4 && p.SrcH >= 2 && p.SrcW >= 2 && p.SrcLen >= 8;
+            // A 4-byte gather needs the pixel plus slack of 4 bytes.
+            bool fast = C <= 4 && p.SrcLen >= 8;
             var vStride = Vector256.Create(p.Stride);
             var vC = Vector256.Create(C);
-            var scale = Vector256.Create((double)One);
-            var half = Vector256.Create(0.5);
-            var pairMask = p.PairMask;
-            // An 8-byte load of the bottom pair at o reads o..o+7; past this a chunk loads its last pairs carefully.
-            var pairLimit = Vector256.Create(p.SrcLen - 8 - p.Stride);
             var gatherLimit = Vector256.Create(p.SrcLen - 4);
-            // Loop invariants, built once per row (the JIT would rebuild them in every iteration).
             var bR = Vector256.Create(baseR);
             var bC = Vector256.Create(baseC);
             var m01 = Vector256.Create(p.M01);
             var m02 = Vector256.Create(p.M02);
             var m11 = Vector256.Create(p.M11);
             var m12 = Vector256.Create(p.M12);
-            var lastR = Vector256.Create((double)(p.SrcH - 1));
-            var lastPairR = Vector256.Create((double)(p.SrcH - 2));
-            var lastC = Vector256.Create((double)(p.SrcW - 1));
-            var lastPairC = Vector256.Create((double)(p.SrcW - 2));
             var four = Vector256.Create(4.0);
             var eight = Vector256.Create(8.0);
             var xs = Vector256.Create(0.0, 1.0, 2.0, 3.0);
@@ -429,158 +704,17 @@ public static unsafe class WarpAffine
                     continue;
                 }
                 byte* d = drow + x * C;
-                if (p.Linear)
+                var off = NearestIndex(srLo, srHi, p.SrcH) * vStride + NearestIndex(scLo, scHi, p.SrcW) * vC;
+                if (fast && Avx2.MoveMask(Avx2.CompareGreaterThan(off, gatherLimit).AsByte()) == 0)
                 {
-                    if (fast)
-                    {
-                        // Neighbours always (i, i + 1): an edge clamp (both neighbours the same pixel) becomes weight 0 or One
-                        // on a pair inside the image, which gives the same integers (a·One = a·wx0 + a·wx).
-                        PairAxis(srLo, srHi, lastR, lastPairR, scale, half, out var r0, out var wy);
-                        PairAxis(scLo, scHi, lastC, lastPairC, scale, half, out var c0, out var wx);
-                        var top = r0 * vStride + c0 * vC;
-                        bool edge = Avx2.MoveMask(Avx2.CompareGreaterThan(top, pairLimit).AsByte()) != 0;
-                        StoreCompact(d, BlendPairs(ps, top, p.Stride, edge ? p.SrcLen : int.MaxValue, pairMask, wx, wy), C);
-                        continue;
-                    }
-                    var frLo = Vector256.Floor(srLo);
-                    var frHi = Vector256.Floor(srHi);
-                    var fcLo = Vector256.Floor(scLo);
-                    var fcHi = Vector256.Floor(scHi);
-                    Neighbours(frLo, frHi, p.SrcH, out var r0n, out var r1n);
-                    Neighbours(fcLo, fcHi, p.SrcW, out var c0n, out var c1n);
-                    var wyn = ToInt((srLo - frLo) * scale + half, (srHi - frHi) * scale + half);
-                    var wxn = ToInt((scLo - fcLo) * scale + half, (scHi - fcHi) * scale + half);
-                    (r0n * vStride + c0n * vC).Store(o4);
-                    (r0n * vStride + c1n * vC).Store(o4 + 8);
-                    (r1n * vStride + c0n * vC).Store(o4 + 16);
-                    (r1n * vStride + c1n * vC).Store(o4 + 24);
-                    wxn.Store(w2);
-                    wyn.Store(w2 + 8);
-                    for (int i = 0; i < 8; i++)
-                        BlendByte(ps + o4[i], ps + o4[8 + i], ps + o4[16 + i], ps + o4[24 + i], C, w2[i], w2[8 + i], d + i * C, sEnd, dEnd);
+                    StoreCompact(d, Avx2.GatherVector256((int*)ps, off, 1).AsByte(), C);
+                    continue;
                 }
-                else
-                {
-                    var off = NearestIndex(srLo, srHi, p.SrcH) * vStride + NearestIndex(scLo, scHi, p.SrcW) * vC;
-                    if (fast && Avx2.MoveMask(Avx2.CompareGreaterThan(off, gatherLimit).AsByte()) == 0)
-                    {
-                        StoreCompact(d, Avx2.GatherVector256((int*)ps, off, 1).AsByte(), C);
-                        continue;
-                    }
-                    off.Store(offs);
-                    for (int i = 0; i < 8; i++) CopyByte(ps + offs[i], C, d + i * C, sEnd, dEnd);
-                }
+                off.Store(offs);
+                for (int i = 0; i < 8; i++) CopyByte(ps + offs[i], C, d + i * C, sEnd, dEnd);
             }
         }
         for (; x < p.DstW; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
-    }
-
-    /// <summary>
-    /// One axis of the paired byte path: the first neighbour i and the 11-bit weight of i + 1. The coordinate is
-    /// clamped to [0, n − 1] first and i = min(floor, n − 2): inside, that is scipy's floor and weight; left of the image
-    /// it gives (0, weight 0) and right of it (n − 2, weight One), i.e. pixel 0 or pixel n − 1 alone, which is what
-    /// scipy's 'nearest' neighbours (both clamped to the same pixel) give.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PairAxis(Vector256<double> sLo, Vector256<double> sHi, Vector256<double> last, Vector256<double> lastPair,
-        Vector256<double> scale, Vector256<double> half, out Vector256<int> i0, out Vector256<int> w)
-    {
-        var zero = Vector256<double>.Zero;
-        var cLo = Avx.Min(Avx.Max(sLo, zero), last);
-        var cHi = Avx.Min(Avx.Max(sHi, zero), last);
-        var fLo = Avx.Min(Vector256.Floor(cLo), lastPair);
-        var fHi = Avx.Min(Vector256.Floor(cHi), lastPair);
-        i0 = ToInt(fLo, fHi);
-        w = ToInt((cLo - fLo) * scale + half, (cHi - fHi) * scale + half);
-    }
-
-    /// <summary>pshufb mask turning one 8-byte load (pixel a then its right neighbour b) into (a_k, b_k) byte pairs for channels 0..3.</summary>
-    private static Vector256<byte> PairMask(int C)
-    {
-        ReadOnlySpan<byte> m = C switch
-        {
-            4 => [0, 4, 1, 5, 2, 6, 3, 7],
-            3 => [0, 3, 1, 4, 2, 5, 6, 7],
-            2 => [0, 2, 1, 3, 4, 6, 5, 7],
-            _ => [0, 1, 2, 3, 4, 5, 6, 7],
-        };
-        Span<byte> v = stackalloc byte[32];
-        for (int q = 0; q < 4; q++)
-            for (int i = 0; i < 8; i++) v[q * 8 + i] = (byte)(m[i] + (q & 1) * 8);
-        return Vector256.Create((ReadOnlySpan<byte>)v);
-    }
-
-    /// <summary>8 bytes at <paramref name="off"/>; when they would run past <paramref name="len"/>, the last 8 bytes shifted down instead.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Load8(byte* ps, int off, int len) =>
-        off + 8 <= len ? *(ulong*)(ps + off) : *(ulong*)(ps + len - 8) >> ((off + 8 - len) * 8);
-
-    /// <summary>
-    /// Eight pixels of up to four channels from 8-byte loads of each pixel's top and bottom neighbour pairs (offsets in
-    /// <paramref name="offs"/>; loads near the end of the source, <paramref name="len"/>, are made safe). Horizontal pass
-    /// with pmaddwd on (a, b) pairs widened to 16 bits against (One − wx, wx); vertical pass in 32 bits; the same
-    /// integers as <see cref="BlendByte"/>. Returns 4 bytes per pixel, pixels in order.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> BlendPairs(byte* ps, Vector256<int> top, int stride, int len, Vector256<byte> pairMask, Vector256<int> wx, Vector256<int> wy)
-    {
-        // Offsets to general registers two at a time (vmovq/vpextrq), not through a vector store and scalar reloads.
-        var lo = top.GetLower().AsUInt64();
-        var hi = top.GetUpper().AsUInt64();
-        ulong q0 = lo.ToScalar(), q1 = lo.GetElement(1), q2 = hi.ToScalar(), q3 = hi.GetElement(1);
-        int o0 = (int)q0, o1 = (int)(q0 >> 32), o2 = (int)q1, o3 = (int)(q1 >> 32);
-        int o4 = (int)q2, o5 = (int)(q2 >> 32), o6 = (int)q3, o7 = (int)(q3 >> 32);
-        Vector256<byte> t0, t1, b0, b1;
-        if (len == int.MaxValue)
-        {
-            // Lanes (0, 1 | 4, 5) and (2, 3 | 6, 7), so that pshufd broadcasts each pixel's weights.
-            t0 = Vector256.Create(Vector128.Create(*(ulong*)(ps + o0), *(ulong*)(ps + o1)),
-                                  Vector128.Create(*(ulong*)(ps + o4), *(ulong*)(ps + o5))).AsByte();
-            t1 = Vector256.Create(Vector128.Create(*(ulong*)(ps + o2), *(ulong*)(ps + o3)),
-                                  Vector128.Create(*(ulong*)(ps + o6), *(ulong*)(ps + o7))).AsByte();
-            byte* pb = ps + stride;
-            b0 = Vector256.Create(Vector128.Create(*(ulong*)(pb + o0), *(ulong*)(pb + o1)),
-                                  Vector128.Create(*(ulong*)(pb + o4), *(ulong*)(pb + o5))).AsByte();
-            b1 = Vector256.Create(Vector128.Create(*(ulong*)(pb + o2), *(ulong*)(pb + o3)),
-                                  Vector128.Create(*(ulong*)(pb + o6), *(ulong*)(pb + o7))).AsByte();
-        }
-        else
-        {
-            t0 = Vector256.Create(Vector128.Create(Load8(ps, o0, len), Load8(ps, o1, len)),
-                                  Vector128.Create(Load8(ps, o4, len), Load8(ps, o5, len))).AsByte();
-            t1 = Vector256.Create(Vector128.Create(Load8(ps, o2, len), Load8(ps, o3, len)),
-                                  Vector128.Create(Load8(ps, o6, len), Load8(ps, o7, len))).AsByte();
-            b0 = Vector256.Create(Vector128.Create(Load8(ps, o0 + stride, len), Load8(ps, o1 + stride, len)),
-                                  Vector128.Create(Load8(ps, o4 + stride, len), Load8(ps, o5 + stride, len))).AsByte();
-            b1 = Vector256.Create(Vector128.Create(Load8(ps, o2 + stride, len), Load8(ps, o3 + stride, len)),
-                                  Vector128.Create(Load8(ps, o6 + stride, len), Load8(ps, o7 + stride, len))).AsByte();
-        }
-        t0 = Avx2.Shuffle(t0, pairMask);
-        t1 = Avx2.Shuffle(t1, pairMask);
-        b0 = Avx2.Shuffle(b0, pairMask);
-        b1 = Avx2.Shuffle(b1, pairMask);
-        var one = Vector256.Create(One);
-        var wxPair = Avx2.ShiftLeftLogical(wx, 16) | (one - wx); // 16-bit pairs (One − wx, wx)
-        var wy0 = one - wy;
-        var round = Vector256.Create(Round2);
-        var z = Vector256<byte>.Zero;
-        var r0 = BlendLanes(Avx2.UnpackLow(t0, z), Avx2.UnpackLow(b0, z), Avx2.Shuffle(wxPair, 0x00), Avx2.Shuffle(wy0, 0x00), Avx2.Shuffle(wy, 0x00), round);
-        var r1 = BlendLanes(Avx2.UnpackHigh(t0, z), Avx2.UnpackHigh(b0, z), Avx2.Shuffle(wxPair, 0x55), Avx2.Shuffle(wy0, 0x55), Avx2.Shuffle(wy, 0x55), round);
-        var r2 = BlendLanes(Avx2.UnpackLow(t1, z), Avx2.UnpackLow(b1, z), Avx2.Shuffle(wxPair, 0xAA), Avx2.Shuffle(wy0, 0xAA), Avx2.Shuffle(wy, 0xAA), round);
-        var r3 = BlendLanes(Avx2.UnpackHigh(t1, z), Avx2.UnpackHigh(b1, z), Avx2.Shuffle(wxPair, 0xFF), Avx2.Shuffle(wy0, 0xFF), Avx2.Shuffle(wy, 0xFF), round);
-        var p01 = Avx2.PackUnsignedSaturate(r0, r1).AsInt16(); // pixels 0, 1 | 4, 5
-        var p23 = Avx2.PackUnsignedSaturate(r2, r3).AsInt16(); // pixels 2, 3 | 6, 7
-        return Avx2.PackUnsignedSaturate(p01, p23);           // pixels 0..3 | 4..7
-    }
-
-    /// <summary>One pixel per 128-bit lane, four channels: ((a·wx0 + b·wx)·wy0 + (c·wx0 + e·wx)·wy + round) >> 22.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> BlendLanes(Vector256<byte> top, Vector256<byte> bottom, Vector256<int> wxPair,
-        Vector256<int> wy0, Vector256<int> wy, Vector256<int> round)
-    {
-        var t = Avx2.MultiplyAddAdjacent(top.AsInt16(), wxPair.AsInt16());
-        var b = Avx2.MultiplyAddAdjacent(bottom.AsInt16(), wxPair.AsInt16());
-        return Avx2.ShiftRightArithmetic(t * wy0 + b * wy + round, Shift2);
     }
 
     private static readonly Vector256<byte> Compact3 = Vector256.Create(
@@ -618,40 +752,6 @@ public static unsafe class WarpAffine
                 *(ulong*)d = s.AsUInt64().ToScalar();
                 return;
             }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint PackToBytes(Vector128<int> v)
-    {
-        var w = Sse41.PackUnsignedSaturate(v, v).AsInt16();
-        return Sse2.PackUnsignedSaturate(w, w).AsUInt32().ToScalar();
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<int> Load4(byte* s) => Sse41.ConvertToVector128Int32(Vector128.CreateScalarUnsafe(*(uint*)s).AsByte());
-
-    /// <summary>One pixel, any channel count, four channels at a time; <paramref name="e"/> is the neighbour with the largest address.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BlendByte(byte* a, byte* b, byte* c, byte* e, int C, int wx, int wy, byte* d, byte* sEnd, byte* dEnd)
-    {
-        int wx0 = One - wx, wy0 = One - wy;
-        var vwx = Vector128.Create(wx);
-        var vwy = Vector128.Create(wy);
-        var vwx0 = Vector128.Create(wx0);
-        var vwy0 = Vector128.Create(wy0);
-        var vRound = Vector128.Create(Round2);
-        int k = 0;
-        for (; k + 4 <= C || (k < C && e + k + 4 <= sEnd && d + k + 4 <= dEnd); k += 4)
-        {
-            var top = Load4(a + k) * vwx0 + Load4(b + k) * vwx;
-            var bot = Load4(c + k) * vwx0 + Load4(e + k) * vwx;
-            *(uint*)(d + k) = PackToBytes(Vector128.ShiftRightArithmetic(top * vwy0 + bot * vwy + vRound, Shift2));
-        }
-        for (; k < C; k++)
-        {
-            int top = a[k] * wx0 + b[k] * wx, bot = c[k] * wx0 + e[k] * wx;
-            d[k] = (byte)((top * wy0 + bot * wy + Round2) >> Shift2);
         }
     }
 
