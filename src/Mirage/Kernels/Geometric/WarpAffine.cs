@@ -612,11 +612,13 @@ public static unsafe class WarpAffine
         var pairC = Vector256.Create((p.SrcW - 2) << FixBits);
         var limit = Vector256.Create(p.SrcLen - 16 - stride);
         var mul = Vector256.Create(C | (stride << 16)); // pmaddwd (j, i) · (C, stride); only when stride < 2^15
-        var vStride = Vector256.Create(stride);
         bool narrow = stride < 32768;
         var mask = p.WordMask;
         byte* pb = ps + stride;
-        for (int x = x0; ; x += 8)
+        // Steps whose loads could run past the source are skipped here and redone after the loop (no call in the
+        // loop, so the JIT keeps the invariants in registers); bit k mod 64 marks step k.
+        ulong skipped = 0;
+        for (int x = x0, k = 0; ; x += 8, k++)
         {
             if (x > x1 - 8) x = x1 - 8;
             var R = Avx2.Min(Avx2.Max(Avx.LoadVector256(tabR + x) + vR0, Vector256<int>.Zero), maxR);
@@ -626,11 +628,10 @@ public static unsafe class WarpAffine
             var hiC = Avx2.Min(Cc & hiMask, pairC);
             var off = narrow
                 ? Avx2.MultiplyAddAdjacent((hiR | Avx2.ShiftRightLogical(hiC, FixBits)).AsInt16(), mul.AsInt16())
-                : Avx2.ShiftRightLogical(hiR, FixBits) * vStride + Avx2.ShiftRightLogical(hiC, FixBits) * Vector256.Create(C);
-            byte* d = drow + x * C;
+                : Avx2.ShiftRightLogical(hiR, FixBits) * Vector256.Create(stride) + Avx2.ShiftRightLogical(hiC, FixBits) * Vector256.Create(C);
             if (Avx2.MoveMask(Avx2.CompareGreaterThan(off, limit).AsByte()) != 0)
             {
-                for (int i = 0; i < 8; i++) FixedPixel(ps, d + i * C, r0 + tabR[x + i], c0 + tabC[x + i], p);
+                skipped |= 1UL << k;
             }
             else
             {
@@ -649,9 +650,17 @@ public static unsafe class WarpAffine
                 var s3 = Pair(ps, pb, (int)(q1 >> 32), (int)(q3 >> 32), mask, Avx2.Shuffle(wTop, 0xFF), Avx2.Shuffle(wBot, 0xFF));
                 var p01 = Avx2.PackSignedSaturate(s0, s1); // pixels 0, 1 | 4, 5
                 var p23 = Avx2.PackSignedSaturate(s2, s3); // pixels 2, 3 | 6, 7
-                StoreCompact(d, Avx2.PackUnsignedSaturate(p01, p23), C);
+                StoreCompact(drow + x * C, Avx2.PackUnsignedSaturate(p01, p23), C);
             }
             if (x == x1 - 8) break;
+        }
+        if (skipped == 0) return;
+        int steps = (x1 - x0 + 7) / 8;
+        for (int k = 0; k < steps; k++)
+        {
+            if ((skipped & (1UL << k)) == 0) continue;
+            int x = Math.Min(x0 + 8 * k, x1 - 8);
+            for (int i = x; i < x + 8; i++) FixedPixel(ps, drow + i * C, r0 + tabR[i], c0 + tabC[i], p);
         }
     }
 
