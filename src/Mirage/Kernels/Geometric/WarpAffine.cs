@@ -614,7 +614,6 @@ public static unsafe class WarpAffine
         var mul = Vector256.Create(C | (stride << 16)); // pmaddwd (j, i) · (C, stride); only when stride < 2^15
         bool narrow = stride < 32768;
         var mask = p.WordMask;
-        byte* pb = ps + stride;
         // Steps whose loads could run past the source are skipped here and redone after the loop (no call in the
         // loop, so the JIT keeps the invariants in registers); bit k mod 64 marks step k.
         ulong skipped = 0;
@@ -644,10 +643,11 @@ public static unsafe class WarpAffine
                 var lo = off.GetLower().AsUInt64();
                 var hi = off.GetUpper().AsUInt64();
                 ulong q0 = lo.ToScalar(), q1 = lo.GetElement(1), q2 = hi.ToScalar(), q3 = hi.GetElement(1);
-                var s0 = Pair(ps, pb, (int)q0, (int)q2, mask, Avx2.Shuffle(wTop, 0x00), Avx2.Shuffle(wBot, 0x00));
-                var s1 = Pair(ps, pb, (int)(q0 >> 32), (int)(q2 >> 32), mask, Avx2.Shuffle(wTop, 0x55), Avx2.Shuffle(wBot, 0x55));
-                var s2 = Pair(ps, pb, (int)q1, (int)q3, mask, Avx2.Shuffle(wTop, 0xAA), Avx2.Shuffle(wBot, 0xAA));
-                var s3 = Pair(ps, pb, (int)(q1 >> 32), (int)(q3 >> 32), mask, Avx2.Shuffle(wTop, 0xFF), Avx2.Shuffle(wBot, 0xFF));
+                // Offsets are non-negative: zero-extend them (uint), one pointer per pixel for both its loads.
+                var s0 = Pair(ps + (uint)q0, ps + (uint)q2, stride, mask, Avx2.Shuffle(wTop, 0x00), Avx2.Shuffle(wBot, 0x00));
+                var s1 = Pair(ps + (q0 >> 32), ps + (q2 >> 32), stride, mask, Avx2.Shuffle(wTop, 0x55), Avx2.Shuffle(wBot, 0x55));
+                var s2 = Pair(ps + (uint)q1, ps + (uint)q3, stride, mask, Avx2.Shuffle(wTop, 0xAA), Avx2.Shuffle(wBot, 0xAA));
+                var s3 = Pair(ps + (q1 >> 32), ps + (q3 >> 32), stride, mask, Avx2.Shuffle(wTop, 0xFF), Avx2.Shuffle(wBot, 0xFF));
                 var p01 = Avx2.PackSignedSaturate(s0, s1); // pixels 0, 1 | 4, 5
                 var p23 = Avx2.PackSignedSaturate(s2, s3); // pixels 2, 3 | 6, 7
                 StoreCompact(drow + x * C, Avx2.PackUnsignedSaturate(p01, p23), C);
@@ -664,12 +664,12 @@ public static unsafe class WarpAffine
         }
     }
 
-    /// <summary>Pixels at source offsets <paramref name="o0"/> (lane 0) and <paramref name="o1"/> (lane 1): 32-bit channels 0..3.</summary>
+    /// <summary>Pixels whose top-left source neighbours are at <paramref name="a0"/> (lane 0) and <paramref name="a1"/> (lane 1): 32-bit channels 0..3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Pair(byte* ps, byte* pb, int o0, int o1, Vector256<byte> mask, Vector256<int> wTop, Vector256<int> wBot)
+    private static Vector256<int> Pair(byte* a0, byte* a1, nint stride, Vector256<byte> mask, Vector256<int> wTop, Vector256<int> wBot)
     {
-        var t = Vector256.Create(Vector128.Load(ps + o0), Vector128.Load(ps + o1));
-        var b = Vector256.Create(Vector128.Load(pb + o0), Vector128.Load(pb + o1));
+        var t = Vector256.Create(Vector128.Load(a0), Vector128.Load(a1));
+        var b = Vector256.Create(Vector128.Load(a0 + stride), Vector128.Load(a1 + stride));
         var s = Avx2.MultiplyAddAdjacent(Avx2.Shuffle(t, mask).AsInt16(), wTop.AsInt16()) +
                 Avx2.MultiplyAddAdjacent(Avx2.Shuffle(b, mask).AsInt16(), wBot.AsInt16());
         return Avx2.ShiftRightLogical(s + Vector256.Create(BRound), BilinearBits);
