@@ -14,22 +14,29 @@ namespace Mirage.Kernels.Geometric;
 /// (scipy's output_shape) but must have its channel count, and must not be the source.
 /// </summary>
 /// <remarks>
-/// <para>Source coordinates are computed in double exactly as scipy 1.10 does ((r·m0 + c·m1) + offset), so every pixel
-/// picks the same neighbours as scipy. Float blends are summed in double as scipy sums them, so the float path is
-/// scipy's result rounded once to float; bytes blend in 11-bit fixed point, rounded once.</para>
-/// <para>Vector path (AVX2): eight output pixels at a time. Fill mode 'nearest' needs no boundary test at all: the
-/// neighbour indices are clamped in the vector registers (scipy's rule), so every pixel takes it. Other fill modes take
-/// it for chunks whose eight sources lie wholly inside the image and send the other chunks to the per-pixel scalar
-/// path. Bilinear bytes with up to 4 channels read each pixel's top and bottom neighbour pairs with two 8-byte loads
-/// (edge clamps become weight 0 or One on an in-image pair, the same integers), blend with pmaddwd (horizontal) and
-/// pmulld (vertical) in exactly the scalar path's integer arithmetic, and compact the lanes with a byte shuffle;
-/// order-0 bytes use one 32-bit gather. Floats compute indices and weights eight at a time and blend each pixel's
-/// channels four at a time in double. Without AVX2 (no Vector128-only path yet) everything goes through the scalar
-/// path, which computes the same numbers.</para>
+/// <para>Floats and order-0 bytes: source coordinates are computed in double exactly as scipy 1.10 does
+/// ((r·m0 + c·m1) + offset), so every pixel picks the same neighbours as scipy (order 0 ties included). Float blends are
+/// summed in double as scipy sums them, so the float path is scipy's result rounded once to float.</para>
+/// <para>Bilinear bytes are only required to stay within 1 of the float path, and trade exactness for speed: a pixel's
+/// coordinate is Fix(r·m00 + m02) + tab[c] in 16.16 fixed point, where tab[c] = Fix(c·m01) is computed once per image
+/// (one add per pixel, at most 2^-16 pixel of error); the coordinate is clamped to [0, n − 1] with the pair
+/// (min(floor, n − 2), +1), and the four neighbours are blended with 14-bit 2-D weights that sum to One
+/// (<see cref="FixedPixel"/>). Fill 'nearest' is that clamp, so every pixel of every row takes this kernel. Other fill
+/// modes take it on each row's interior span — the columns whose double coordinate lies in [0, n − 1] on both axes,
+/// found by solving the row's line and correcting the ends exactly — and give the rest cval ('constant', a memset) or
+/// the per-pixel boundary rules of scipy (reflect, wrap; <see cref="BytePixel"/>, 11-bit separable weights).</para>
+/// <para>Vector paths (AVX2). Bilinear bytes, up to 4 channels, eight pixels per step: coordinates, clamps, offsets
+/// (pmaddwd of (column, row) with (C, stride)) and weights in vector registers, then per pair of pixels two 16-byte loads
+/// (top pair, bottom pair) into the two 128-bit lanes, pshufb to 16-bit (a, b) channel pairs, pmaddwd against (w00, w01)
+/// and (w10, w11), round, pack, compact to C bytes per pixel. Same integers as <see cref="FixedPixel"/>. Order-0 bytes
+/// use one 32-bit gather per eight pixels; floats compute indices and weights eight at a time and blend each pixel's
+/// channels four at a time in double; with fill modes other than 'nearest' both send chunks that touch the border to
+/// the per-pixel path. Without AVX2 (no Vector128-only path yet) everything goes through the scalar code, which
+/// computes the same numbers.</para>
 /// </remarks>
 public static unsafe class WarpAffine
 {
-    /// <summary>Fractional bits of the byte path's bilinear weights.</summary>
+    /// <summary>Fractional bits of the separable weights of the per-pixel byte path (<see cref="BytePixel"/>: borders of reflect/wrap, degenerate images).</summary>
     internal const int WeightBits = 11;
     private const int One = 1 << WeightBits;
     private const int Shift2 = 2 * WeightBits;
