@@ -23,8 +23,10 @@ namespace Mirage.Kernels.Geometric;
 /// (min(floor, n − 2), +1), and the four neighbours are blended with 14-bit 2-D weights that sum to One
 /// (<see cref="FixedPixel"/>). Fill 'nearest' is that clamp, so every pixel of every row takes this kernel. Other fill
 /// modes take it on each row's interior span — the columns whose double coordinate lies in [0, n − 1] on both axes,
-/// found by solving the row's line and correcting the ends exactly — and give the rest cval ('constant', a memset) or
-/// the per-pixel boundary rules of scipy (reflect, wrap; <see cref="BytePixel"/>, 11-bit separable weights).</para>
+/// found by solving the row's line and correcting the ends exactly — and give the rest cval ('constant', a memset), the
+/// same blend on scipy's extended grid ('reflect' and periodic 'wrap', <see cref="ExtendedPixel"/>, per pixel) or, for
+/// KerasCompatible's legacy wrap (which jumps at each period), scipy's rules on the double coordinate
+/// (<see cref="BytePixel"/>, 11-bit separable weights).</para>
 /// <para>Vector paths (AVX2). Bilinear bytes, up to 4 channels, eight pixels per step: coordinates, clamps, offsets
 /// (pmaddwd of (column, row) with (C, stride)) and weights in vector registers, then per pair of pixels two 16-byte loads
 /// (top pair, bottom pair) into the two 128-bit lanes, pshufb to 16-bit (a, b) channel pairs, pmaddwd against (w00, w01)
@@ -461,8 +463,10 @@ public static unsafe class WarpAffine
             return;
         }
         long r0 = Fix(vr), c0 = Fix(vc);
+        // Every fixed-point coordinate of the row fits an int (the coordinates are monotonic: check the ends).
+        bool fits = FitsInt(r0) && FitsInt(r0 + p.EndR) && FitsInt(c0) && FitsInt(c0 + p.EndC);
         // Fill mode 'nearest' is a clamp of the coordinate, which the fixed-point kernel does: the whole row takes it.
-        if (p.Mode == WarpBoundary.Mode.Nearest && FitsInt(r0) && FitsInt(r0 + p.EndR) && FitsInt(c0) && FitsInt(c0 + p.EndC))
+        if (p.Mode == WarpBoundary.Mode.Nearest && fits)
         {
             BilinearSpan(ps, drow, 0, W, (int)r0, (int)c0, tab, p);
             return;
@@ -479,12 +483,56 @@ public static unsafe class WarpAffine
             new Span<byte>(drow, a * C).Fill(cval);
             new Span<byte>(drow + e * C, (W - e) * C).Fill(cval);
         }
+        else if (fits && p.Mode is WarpBoundary.Mode.Reflect or WarpBoundary.Mode.GridWrap)
+        {
+            int* tabC = tab + W;
+            bool reflect = p.Mode == WarpBoundary.Mode.Reflect;
+            for (int x = 0; x < a; x++) ExtendedPixel(ps, drow + x * C, (int)r0 + tab[x], (int)c0 + tabC[x], reflect, p);
+            for (int x = e; x < W; x++) ExtendedPixel(ps, drow + x * C, (int)r0 + tab[x], (int)c0 + tabC[x], reflect, p);
+        }
         else
         {
+            // scipy's legacy wrap (period n − 1) jumps at every period: kept on the exact double coordinate.
             for (int x = 0; x < a; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
             for (int x = e; x < W; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
         }
         if (a < e) BilinearSpan(ps, drow, a, e, (int)r0, (int)c0, tab, p);
+    }
+
+    /// <summary>
+    /// A border pixel for 'reflect' (dcba|abcd|dcba, period 2n) and periodic 'wrap' (abcd|abcd, period n): scipy's
+    /// result there is the bilinear blend on the extended grid, src_ext[i] = src[ext(i)], which this computes from the
+    /// fixed-point coordinate with the weights of <see cref="FixedPixel"/> (the same inside the image).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExtendedPixel(byte* ps, byte* d, int R, int Cc, bool reflect, in Plan p)
+    {
+        int i = R >> FixBits, j = Cc >> FixBits;
+        int fy = (R & ((1 << FixBits) - 1)) >> (FixBits - BilinearBits), fx = (Cc & ((1 << FixBits) - 1)) >> (FixBits - BilinearBits);
+        int w11 = (fx * fy + BRound) >> BilinearBits, w01 = fx - w11, w10 = fy - w11, w00 = BOne - fy - w01;
+        int C = p.C;
+        byte* t = ps + Extend(i, p.SrcH, reflect) * p.Stride, u = ps + Extend(i + 1, p.SrcH, reflect) * p.Stride;
+        int j0 = Extend(j, p.SrcW, reflect) * C, j1 = Extend(j + 1, p.SrcW, reflect) * C;
+        for (int k = 0; k < C; k++)
+            d[k] = (byte)((t[j0 + k] * w00 + t[j1 + k] * w01 + u[j0 + k] * w10 + u[j1 + k] * w11 + BRound) >> BilinearBits);
+    }
+
+    /// <summary>Where index i of the extended grid reads from: half-sample mirror (reflect) or periodic (wrap); n ≥ 2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Extend(int i, int n, bool reflect)
+    {
+        if ((uint)i < (uint)n) return i;
+        // One period away (most border pixels): no division.
+        if (i >= -n && i < 2 * n)
+            return reflect ? (i < 0 ? -i - 1 : 2 * n - 1 - i) : (i < 0 ? i + n : i - n);
+        if (reflect)
+        {
+            int n2 = 2 * n, m = i % n2;
+            if (m < 0) m += n2;
+            return m < n ? m : n2 - 1 - m;
+        }
+        int r = i % n;
+        return r < 0 ? r + n : r;
     }
 
     /// <summary>
