@@ -31,6 +31,11 @@ public static class Quick
         var gray = Enumerable.Range(0, 16).Select(i => ReferenceConfig.Picture(H, W, 1, (ulong)i)).ToArray();
         var rgba = Enumerable.Range(0, 16).Select(i => ReferenceConfig.Picture(H, W, 4, (ulong)i)).ToArray();
         var gdst = new Image<byte>(H, W, 1);
+        int tw = int.Parse(Environment.GetEnvironmentVariable("QUICK_TW") ?? "64");
+        WarpAffine.BandRows = int.Parse(Environment.GetEnvironmentVariable("QUICK_BR") ?? "8");
+        var big = ReferenceConfig.Picture(1024, 1024, C, 99);
+        var bigDst = new Image<byte>(1024, 1024, C);
+        var bigDraws = ReferenceConfig.Draws(16, 1024, 1024, opt.Centre);
         var adst = new Image<byte>(H, W, 4);
         float[] imScale = [1 / (255f * 0.229f), 1 / (255f * 0.224f), 1 / (255f * 0.225f)];
         float[] imOffset = [-0.485f / 0.229f, -0.456f / 0.224f, -0.406f / 0.225f];
@@ -79,6 +84,10 @@ public static class Quick
             ("byte warp only, fill wrap", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Wrap })),
             ("byte -> float HWC mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsLast, draws[i & 63].Matrix, opt, imScale, imOffset)),
             ("memcpy 150 KB", i => sources[i & 15].Span.CopyTo(dst.Span)),
+            ("tiles off: byte warp only 224", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); WarpAffine.TileWidth = tw; }),
+            ("tiles on: byte warp only 224", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); }),
+            ("tiles off: byte warp only 1024", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); WarpAffine.TileWidth = tw; }),
+            ("tiles on: byte warp only 1024", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); }),
         };
         var rounds = cases.Select(_ => new List<double>()).ToArray();
         foreach (var c in cases) for (int i = 0; i < 300; i++) c.One(i); // tiered JIT warm-up

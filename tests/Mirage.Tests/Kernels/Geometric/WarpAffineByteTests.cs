@@ -224,6 +224,39 @@ public class WarpAffineByteTests
     }
 
     [Fact]
+    public void BandsAndTilesGiveTheSameBytesAsWholeRows()
+    {
+        // The kernel runs over bands of rows tile by tile; traversal order must not change a byte (row-by-row,
+        // whole rows is the reference). Results cannot depend on these knobs, so changing them is harmless to other tests.
+        var rng = new RandomStream(21);
+        foreach (var (h, w) in new[] { (17, 200), (130, 150), (9, 300), (70, 65) })
+            foreach (int c in new[] { 1, 3, 4 })
+                foreach (var fill in Fills)
+                {
+                    using var src = RandomByte(h, w, c, rng.NextUInt64());
+                    var m = AffineMatrix.FromKeras(rng.Uniform(-60, 60), rng.Uniform(-0.3, 0.3) * h, rng.Uniform(-0.3, 0.3) * w,
+                        rng.Uniform(-20, 20), rng.Uniform(0.7, 1.4), rng.Uniform(0.7, 1.4), h, w, CentreConvention.PixelCentre)!.Value;
+                    var options = new WarpOptions(Interpolation.Bilinear, fill, Cval);
+                    using var tiled = new Image<byte>(src.Info);
+                    using var rows = new Image<byte>(src.Info);
+                    int band = WarpAffine.BandRows, tile = WarpAffine.TileWidth;
+                    WarpAffine.Apply(src, tiled, m, options);
+                    try
+                    {
+                        WarpAffine.BandRows = 1;
+                        WarpAffine.TileWidth = 0;
+                        WarpAffine.Apply(src, rows, m, options);
+                    }
+                    finally
+                    {
+                        WarpAffine.BandRows = band;
+                        WarpAffine.TileWidth = tile;
+                    }
+                    Assert.True(tiled.Span.SequenceEqual(rows.Span), $"{h}x{w}x{c} {fill} {m}");
+                }
+    }
+
+    [Fact]
     public void FarAwayAndSteepMatricesFallBackToTheDoublePath()
     {
         using var src = RandomByte(9, 13, 3, 8);
