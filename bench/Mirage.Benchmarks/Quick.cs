@@ -83,6 +83,12 @@ public static class Quick
             ("byte warp only, fill reflect", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Reflect })),
             ("byte warp only, fill wrap", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Wrap })),
             ("byte -> float HWC mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsLast, draws[i & 63].Matrix, opt, imScale, imOffset)),
+            ("byte -> float CHW mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsFirst, draws[i & 63].Matrix, opt, imScale, imOffset)),
+            ("byte warp, then Normalize.ToFloat CHW mean/std", i =>
+            {
+                WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt);
+                Mirage.Kernels.Photometric.Normalize.ToFloat(dst, tensor, DataLayout.ChannelsFirst, imScale, imOffset);
+            }),
             ("memcpy 150 KB", i => sources[i & 15].Span.CopyTo(dst.Span)),
             ("tiles off: byte warp only 224", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); WarpAffine.TileWidth = tw; }),
             ("tiles on: byte warp only 224", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); }),
