@@ -461,8 +461,9 @@ public static unsafe class WarpAffine
 
     /// <summary>
     /// Output rows per band of <see cref="ByteBand"/> and columns per tile (0: whole rows). 8 × 64 was the best of the
-    /// sizes tried at 224² (5–20 % faster than whole rows in interleaved runs under load; within noise, if anything a
-    /// little slower, at 1024²). Settable by tests and benchmarks only; the results do not depend on them.
+    /// sizes tried; against whole rows, interleaved in one process: 224² 5–20 % faster under load but ≈ 5 % slower on a
+    /// quiet machine, 1024² ≈ 15 % faster quiet and within noise under load. Settable by tests and benchmarks only; the
+    /// results do not depend on them.
     /// </summary>
     internal static int BandRows = 8, TileWidth = 64;
     private const int MaxBandRows = 32;
