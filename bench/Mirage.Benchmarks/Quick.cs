@@ -28,6 +28,17 @@ public static class Quick
         var draws = ReferenceConfig.Draws(64, H, W, opt.Centre);
         var kdraws = ReferenceConfig.Draws(64, H, W, kopt.Centre);
         var flipH = new AffineMatrix(1, 0, 0, 0, -1, W - 1);
+        var gray = Enumerable.Range(0, 16).Select(i => ReferenceConfig.Picture(H, W, 1, (ulong)i)).ToArray();
+        var rgba = Enumerable.Range(0, 16).Select(i => ReferenceConfig.Picture(H, W, 4, (ulong)i)).ToArray();
+        var gdst = new Image<byte>(H, W, 1);
+        int tw = int.Parse(Environment.GetEnvironmentVariable("QUICK_TW") ?? "64");
+        WarpAffine.BandRows = int.Parse(Environment.GetEnvironmentVariable("QUICK_BR") ?? "8");
+        var big = ReferenceConfig.Picture(1024, 1024, C, 99);
+        var bigDst = new Image<byte>(1024, 1024, C);
+        var bigDraws = ReferenceConfig.Draws(16, 1024, 1024, opt.Centre);
+        var adst = new Image<byte>(H, W, 4);
+        float[] imScale = [1 / (255f * 0.229f), 1 / (255f * 0.224f), 1 / (255f * 0.225f)];
+        float[] imOffset = [-0.485f / 0.229f, -0.456f / 0.224f, -0.406f / 0.225f];
 
         var cases = new (string Name, Action<int> One)[]
         {
@@ -59,7 +70,30 @@ public static class Quick
             ("flip horizontal byte in place", i => Flip.Horizontal(dst, dst)),
             ("byte warp, shift 0.5 (sequential reads)", i => WarpAffine.Apply(sources[i & 15], dst, new AffineMatrix(1, 0, 0.5, 0, 1, 0.5), opt)),
             ("byte warp, rotation 30 about centre", i => WarpAffine.Apply(sources[i & 15], dst, AffineMatrix.FromKeras(30, 0, 0, 0, 1, 1, H, W, opt.Centre)!.Value, opt)),
+            ("byte: draw + matrix(flip folded in) + warp", i =>
+            {
+                var rng = RandomStream.For(1, 0, i);
+                var d = ReferenceConfig.Sample(ref rng, H, W, opt.Centre);
+                WarpAffine.Apply(sources[i & 15], dst, d.FlipHorizontal ? d.Matrix * flipH : d.Matrix, opt);
+            }),
+            ("byte warp only, 1 channel", i => WarpAffine.Apply(gray[i & 15], gdst, draws[i & 63].Matrix, opt)),
+            ("byte warp only, 4 channels", i => WarpAffine.Apply(rgba[i & 15], adst, draws[i & 63].Matrix, opt)),
+            ("byte warp only, order 0", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { Interpolation = Interpolation.Nearest })),
+            ("byte warp only, fill constant", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Constant })),
+            ("byte warp only, fill reflect", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Reflect })),
+            ("byte warp only, fill wrap", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Wrap })),
+            ("byte -> float HWC mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsLast, draws[i & 63].Matrix, opt, imScale, imOffset)),
+            ("byte -> float CHW mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsFirst, draws[i & 63].Matrix, opt, imScale, imOffset)),
+            ("byte warp, then Normalize.ToFloat CHW mean/std", i =>
+            {
+                WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt);
+                Mirage.Kernels.Photometric.Normalize.ToFloat(dst, tensor, DataLayout.ChannelsFirst, imScale, imOffset);
+            }),
             ("memcpy 150 KB", i => sources[i & 15].Span.CopyTo(dst.Span)),
+            ("tiles off: byte warp only 224", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); WarpAffine.TileWidth = tw; }),
+            ("tiles on: byte warp only 224", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); }),
+            ("tiles off: byte warp only 1024", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); WarpAffine.TileWidth = tw; }),
+            ("tiles on: byte warp only 1024", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); }),
         };
         var rounds = cases.Select(_ => new List<double>()).ToArray();
         foreach (var c in cases) for (int i = 0; i < 300; i++) c.One(i); // tiered JIT warm-up
