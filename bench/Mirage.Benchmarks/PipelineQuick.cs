@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mirage.Codecs;
 using Mirage.Data;
 using Mirage.Generation;
@@ -61,23 +60,6 @@ public static class PipelineQuick
             ("Next(), workers 0, no shuffle, per image", 32, i => itns.Next().Dispose()),
         };
         foreach (var c in cases) for (int i = 0; i < 64; i += c.PerCall) c.One(i);
-        var rounds = cases.Select(_ => new List<double>()).ToArray();
-        var total = Stopwatch.StartNew();
-        int n = 0;
-        while (total.Elapsed.TotalSeconds < seconds * cases.Length || rounds[0].Count < 5)
-            for (int k = 0; k < cases.Length; k++)
-            {
-                var sw = Stopwatch.StartNew();
-                int count = 0;
-                while (sw.Elapsed.TotalMilliseconds < 20 || count == 0) { cases[k].One(n++); count += cases[k].PerCall; }
-                rounds[k].Add(sw.Elapsed.TotalMicroseconds / count);
-            }
-        for (int k = 0; k < cases.Length; k++)
-        {
-            var r = rounds[k];
-            r.Sort();
-            double median = r[r.Count / 2];
-            Console.WriteLine($"{median,8:F1} µs/img {1e6 / median,8:F0} img/s   best {r[0],7:F1} µs  ({r.Count} rounds)  {cases[k].Name}");
-        }
+        Rounds.Run(cases, seconds);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -95,29 +94,9 @@ public static class Quick
             ("tiles off: byte warp only 1024", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); WarpAffine.TileWidth = tw; }),
             ("tiles on: byte warp only 1024", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); }),
         };
-        var rounds = cases.Select(_ => new List<double>()).ToArray();
         foreach (var c in cases) for (int i = 0; i < 300; i++) c.One(i); // tiered JIT warm-up
-        var total = Stopwatch.StartNew();
-        int n = 0;
         var only = Environment.GetEnvironmentVariable("QUICK_ONLY");
         if (only is not null) cases = cases.Where(c => c.Name.Contains(only)).ToArray();
-        rounds = cases.Select(_ => new List<double>()).ToArray();
-        while (total.Elapsed.TotalSeconds < seconds * cases.Length || rounds[0].Count < 5)
-        {
-            for (int k = 0; k < cases.Length; k++)
-            {
-                var sw = Stopwatch.StartNew();
-                int count = 0;
-                while (sw.Elapsed.TotalMilliseconds < 20) { cases[k].One(n++); count++; }
-                rounds[k].Add(sw.Elapsed.TotalMicroseconds / count);
-            }
-        }
-        for (int k = 0; k < cases.Length; k++)
-        {
-            var r = rounds[k];
-            r.Sort();
-            double median = r[r.Count / 2];
-            Console.WriteLine($"{median,8:F1} µs/img {1e6 / median,8:F0} img/s   best {r[0],7:F1} µs {1e6 / r[0],7:F0} img/s   ({r.Count} rounds)  {cases[k].Name}");
-        }
+        Rounds.Run(cases.Select(c => (c.Name, 1, c.One)).ToArray(), seconds);
     }
 }

@@ -1,3 +1,4 @@
+using static Mirage.Tests.Kernels.TestImages;
 using CsCheck;
 using Mirage.Geometry;
 using Mirage.Imaging;
@@ -15,15 +16,6 @@ public class WarpAffineByteTests
 {
     private static readonly FillMode[] Fills = [FillMode.Nearest, FillMode.Constant, FillMode.Reflect, FillMode.Wrap];
     private const float Cval = 37.5f; // a byte path rounds it to 38, within 1 of the float path's 37.5
-
-    private static Image<byte> RandomByte(int h, int w, int c, ulong seed)
-    {
-        var rng = new RandomStream(seed);
-        var img = new Image<byte>(h, w, c);
-        var s = img.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = (byte)rng.NextInt(256);
-        return img;
-    }
 
     // ------------------------------------------------------------ interior span
 

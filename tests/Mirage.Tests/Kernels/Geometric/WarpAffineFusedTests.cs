@@ -30,7 +30,7 @@ public class WarpAffineFusedTests
             for (int c = 1; c <= 5; c++)
                 foreach (var layout in new[] { DataLayout.ChannelsLast, DataLayout.ChannelsFirst })
                 {
-                    using var src = NormalizeTests.RandomByte(h, w, c, rng.NextUInt64());
+                    using var src = TestImages.RandomByte(h, w, c, rng.NextUInt64());
                     var m = ReferenceMatrix(ref rng, h, w, options.Centre);
                     var (scale, offset) = NormalizeTests.Params(c, perChannel: c != 1);
                     using var warped = new Image<byte>(src.Info);
@@ -49,7 +49,7 @@ public class WarpAffineFusedTests
     [Fact]
     public void FusedWritesAnotherOutputSize()
     {
-        using var src = NormalizeTests.RandomByte(20, 24, 3, 5);
+        using var src = TestImages.RandomByte(20, 24, 3, 5);
         var dst = new float[10 * 12 * 3];
         WarpAffine.ApplyToFloat(src, dst, 10, 12, DataLayout.ChannelsFirst, AffineMatrix.Zoom(2, 2), new WarpOptions(Interpolation.Nearest), [1f], [0f]);
         for (int r = 0; r < 10; r++)
@@ -80,7 +80,7 @@ public class WarpAffineFusedTests
                 for (int trial = 0; trial < 3; trial++)
                 {
                     var m = trial == 2 ? AffineMatrix.AboutCentre(AffineMatrix.Zoom(1.6, 1.7), h, w, options.Centre) : ReferenceMatrix(ref rng, h, w, options.Centre);
-                    using var src = NormalizeTests.RandomByte(h, w, c, rng.NextUInt64());
+                    using var src = TestImages.RandomByte(h, w, c, rng.NextUInt64());
                     using var v = new Image<byte>(src.Info);
                     using var s = new Image<byte>(src.Info);
                     WarpAffine.Apply(src, v, m, options, vectorized: true);

@@ -1,3 +1,4 @@
+using static Mirage.Tests.Kernels.TestImages;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels.Geometric;
@@ -17,24 +18,6 @@ public class WarpAffineTests
                 foreach (bool keras in new[] { false, true })
                     data.Add(order, fill, keras);
         return data;
-    }
-
-    private static Image<float> RandomFloat(int h, int w, int c, ulong seed)
-    {
-        var rng = new RandomStream(seed);
-        var img = new Image<float>(h, w, c);
-        var s = img.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = (float)rng.Uniform(0, 255);
-        return img;
-    }
-
-    private static Image<byte> RandomByte(int h, int w, int c, ulong seed)
-    {
-        var rng = new RandomStream(seed);
-        var img = new Image<byte>(h, w, c);
-        var s = img.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = (byte)rng.NextInt(256);
-        return img;
     }
 
     private static AffineMatrix RandomMatrix(ref RandomStream rng, int h, int w) =>

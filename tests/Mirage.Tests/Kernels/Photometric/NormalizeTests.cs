@@ -1,3 +1,4 @@
+using static Mirage.Tests.Kernels.TestImages;
 using Mirage.Imaging;
 using Mirage.Kernels;
 using Mirage.Kernels.Photometric;
@@ -7,15 +8,6 @@ namespace Mirage.Tests.Kernels.Photometric;
 
 public class NormalizeTests
 {
-    internal static Image<byte> RandomByte(int h, int w, int c, ulong seed)
-    {
-        var rng = new RandomStream(seed);
-        var img = new Image<byte>(h, w, c);
-        var s = img.Span;
-        for (int i = 0; i < s.Length; i++) s[i] = (byte)rng.NextInt(256);
-        return img;
-    }
-
     internal static (float[] Scale, float[] Offset) Params(int c, bool perChannel)
     {
         if (!perChannel) return ([1 / 255f], [-0.5f]);
