@@ -34,9 +34,23 @@ namespace Mirage.Kernels.Geometric;
 /// and (w10, w11), round, pack, compact to C bytes per pixel. Same integers as <see cref="FixedPixel"/>. Order-0 bytes
 /// use one 32-bit gather per eight pixels; floats compute indices and weights eight at a time and blend each pixel's
 /// channels four at a time in double; with fill modes other than 'nearest' both send chunks that touch the border to
-/// the per-pixel path. Without AVX2 (no Vector128-only path yet) everything goes through the scalar code, which
-/// computes the same numbers.</para>
+/// the per-pixel path. Without AVX2, bilinear bytes take a 128-bit kernel, four pixels per step (cross-platform
+/// Vector128 for coordinates and weights; the blend is SSSE3 pshufb + pmaddwd on x86, widen-and-multiply elsewhere, e.g.
+/// ARM64), and everything else goes through the scalar code; all compute the same numbers.</para>
 /// </remarks>
+/// <summary>Which code the byte bilinear kernel may take (tests and benchmarks force the narrower ones).</summary>
+internal enum WarpPath
+{
+    /// <summary>Scalar code only.</summary>
+    Scalar,
+    /// <summary>The 128-bit byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
+    Vector128Portable,
+    /// <summary>The 128-bit byte bilinear kernel (SSSE3 pshufb + pmaddwd where available, else the portable blend); everything else scalar.</summary>
+    Vector128,
+    /// <summary>The widest available: AVX2 when supported, else the 128-bit kernel, else scalar.</summary>
+    Vector256,
+}
+
 public static unsafe class WarpAffine
 {
     /// <summary>Fractional bits of the separable weights of the per-pixel byte path (<see cref="BytePixel"/>: borders of reflect/wrap, degenerate images).</summary>
@@ -56,9 +70,12 @@ public static unsafe class WarpAffine
         Apply(src, dst, m, options, vectorized: true);
 
     /// <summary>Tests pass <paramref name="vectorized"/> = false to check the scalar path against the vector path.</summary>
-    internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, bool vectorized)
+    internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, bool vectorized) =>
+        Apply(src, dst, m, options, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
+
+    internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, WarpPath path)
     {
-        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, vectorized);
+        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, path);
         fixed (float* ps = src.Span)
         fixed (float* pd = dst.Span)
         {
@@ -67,9 +84,12 @@ public static unsafe class WarpAffine
         }
     }
 
-    internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, bool vectorized)
+    internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, bool vectorized) =>
+        Apply(src, dst, m, options, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
+
+    internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, WarpPath path)
     {
-        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, vectorized);
+        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, path);
         byte cval = ByteCval(options.Cval);
         int tabLen = plan.Fixed ? 2 * plan.DstW : 0;
         int[]? rentedTab = tabLen > StackTableInts ? ArrayPool<int>.Shared.Rent(tabLen) : null;
@@ -110,13 +130,17 @@ public static unsafe class WarpAffine
         ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, vectorized: true);
 
     internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
-        in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized)
+        in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized) =>
+        ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
+
+    internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
+        in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, WarpPath path)
     {
         var shape = ImageInfo.Create(height, width, src.Channels);
         if (dst.Length < shape.Length)
             throw new ArgumentException($"The destination holds {dst.Length} values but a {shape} output needs {shape.Length}.", nameof(dst));
-        var plan = new Plan(src.Info, shape, false, m, options, vectorized);
-        var rows = new Normalize.RowConverter(width, shape.Channels, scale, offset, vectorized);
+        var plan = new Plan(src.Info, shape, false, m, options, path);
+        var rows = new Normalize.RowConverter(width, shape.Channels, scale, offset, path != WarpPath.Scalar);
         byte cval = ByteCval(options.Cval);
         int rowBytes = width * shape.Channels, plane = height * width;
         // A band of rows is warped into a staging buffer (on the stack when it fits), then converted while in L1.
@@ -170,12 +194,16 @@ public static unsafe class WarpAffine
         public readonly double M00, M01, M02, M10, M11, M12;
         /// <summary>Bilinear bytes in fixed point (<see cref="FixedPixel"/>): images of 2..32767 rows and columns, moderate column steps.</summary>
         public readonly bool Fixed, FixedVector;
+        /// <summary>The 128-bit fixed-point kernel (<see cref="BilinearSpan128{TBlend}"/>), and whether it blends with SSSE3 + pmaddwd.</summary>
+        public readonly bool FixedVector128, Blend128Ssse3;
         /// <summary>Fix((DstW − 1)·m01) and Fix((DstW − 1)·m11): the coordinate tables' last entries, in full.</summary>
         public readonly long EndR, EndC;
         public readonly Vector256<byte> WordMask;
+        public readonly Vector128<byte> WordMask128;
 
-        public Plan(ImageInfo src, ImageInfo dst, bool sameImage, in AffineMatrix m, in WarpOptions o, bool vectorized)
+        public Plan(ImageInfo src, ImageInfo dst, bool sameImage, in AffineMatrix m, in WarpOptions o, WarpPath path)
         {
+            bool vectorized = path == WarpPath.Vector256;
             if (sameImage) throw new ArgumentException("WarpAffine cannot work in place: the destination must be a different image.", nameof(dst));
             if (dst.Channels != src.Channels)
                 throw new ArgumentException($"The destination has {dst.Channels} channels but the source {src} has {src.Channels}.", nameof(dst));
@@ -199,6 +227,9 @@ public static unsafe class WarpAffine
             EndC = Fixed ? Fix((DstW - 1) * M11) : 0;
             FixedVector = Fixed && vectorized && Avx2.IsSupported && C <= 4;
             WordMask = FixedVector ? WordPairMask(C) : default;
+            FixedVector128 = Fixed && !FixedVector && path != WarpPath.Scalar && Vector128.IsHardwareAccelerated && C <= 4;
+            Blend128Ssse3 = FixedVector128 && path != WarpPath.Vector128Portable && Ssse3.IsSupported;
+            WordMask128 = Blend128Ssse3 ? WordPairMask(C).GetLower() : default;
         }
     }
 
@@ -668,6 +699,12 @@ public static unsafe class WarpAffine
             BilinearSpanAvx2(ps, drow, x0, x1, r0, c0, tab, p);
             return;
         }
+        if (p.FixedVector128 && x1 - x0 >= 4)
+        {
+            if (p.Blend128Ssse3) BilinearSpan128<BlendSsse3>(ps, drow, x0, x1, r0, c0, tab, p);
+            else BilinearSpan128<BlendPortable>(ps, drow, x0, x1, r0, c0, tab, p);
+            return;
+        }
         int C = p.C;
         int* tabC = tab + p.DstW;
         for (int x = x0; x < x1; x++) FixedPixel(ps, drow + x * C, r0 + tab[x], c0 + tabC[x], p);
@@ -787,6 +824,149 @@ public static unsafe class WarpAffine
         var s = Avx2.MultiplyAddAdjacent(Avx2.Shuffle(t, mask).AsInt16(), wTop.AsInt16()) +
                 Avx2.MultiplyAddAdjacent(Avx2.Shuffle(b, mask).AsInt16(), wBot.AsInt16());
         return Avx2.ShiftRightLogical(s + Vector256.Create(BRound), BilinearBits);
+    }
+
+    /// <summary>
+    /// The fixed-point bilinear kernel with 128-bit vectors (up to 4 channels), for machines without AVX2: four pixels
+    /// per step. Coordinates, clamps, offsets and weights as in <see cref="BilinearSpanAvx2"/> with the cross-platform
+    /// Vector128 API; the blend is <typeparamref name="TBlend"/> (SSSE3 pshufb + pmaddwd, or the portable widen-and-multiply
+    /// that ARM64 runs). Same integers as <see cref="FixedPixel"/>; the last step overlaps, steps whose loads could run
+    /// past the source go through <see cref="FixedPixel"/>.
+    /// </summary>
+    private static void BilinearSpan128<TBlend>(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, in Plan p)
+        where TBlend : struct, IBlend128
+    {
+        int C = p.C, stride = p.Stride;
+        int* tabR = tab, tabC = tab + p.DstW;
+        var vR0 = Vector128.Create(r0);
+        var vC0 = Vector128.Create(c0);
+        var maxR = Vector128.Create((p.SrcH - 1) << FixBits);
+        var maxC = Vector128.Create((p.SrcW - 1) << FixBits);
+        var pairR = Vector128.Create((p.SrcH - 2) << FixBits);
+        var pairC = Vector128.Create((p.SrcW - 2) << FixBits);
+        var limit = Vector128.Create(p.SrcLen - 16 - stride);
+        var vStride = Vector128.Create(stride);
+        var vC = Vector128.Create(C);
+        var hiMask = Vector128.Create(-1 << FixBits);
+        var mask = p.WordMask128;
+        ulong skipped = 0;
+        for (int x = x0, k = 0; ; x += 4, k++)
+        {
+            if (x > x1 - 4) x = x1 - 4;
+            var R = Vector128.Min(Vector128.Max(Vector128.Load(tabR + x) + vR0, Vector128<int>.Zero), maxR);
+            var Cc = Vector128.Min(Vector128.Max(Vector128.Load(tabC + x) + vC0, Vector128<int>.Zero), maxC);
+            var hiR = Vector128.Min(R & hiMask, pairR);
+            var hiC = Vector128.Min(Cc & hiMask, pairC);
+            var off = Vector128.ShiftRightLogical(hiR, FixBits) * vStride + Vector128.ShiftRightLogical(hiC, FixBits) * vC;
+            if (Vector128.GreaterThanAny(off, limit))
+            {
+                skipped |= 1UL << k;
+            }
+            else
+            {
+                var fy = Vector128.ShiftRightLogical(R - hiR, FixBits - BilinearBits);
+                var fx = Vector128.ShiftRightLogical(Cc - hiC, FixBits - BilinearBits);
+                var w11 = Vector128.ShiftRightLogical(fx * fy + Vector128.Create(BRound), BilinearBits);
+                var w01 = fx - w11;
+                var q = off.AsUInt64();
+                StoreCompact128(drow + x * C, TBlend.Blend4(ps, q.ToScalar(), q.GetElement(1), stride, C, mask,
+                    Vector128.Create(BOne) - fy - w01, w01, fy - w11, w11), C);
+            }
+            if (x == x1 - 4) break;
+        }
+        if (skipped == 0) return;
+        int steps = (x1 - x0 + 3) / 4;
+        for (int k = 0; k < steps; k++)
+        {
+            if ((skipped & (1UL << k)) == 0) continue;
+            int x = Math.Min(x0 + 4 * k, x1 - 4);
+            for (int i = x; i < x + 4; i++) FixedPixel(ps, drow + i * C, r0 + tabR[i], c0 + tabC[i], p);
+        }
+    }
+
+    /// <summary>Blends four pixels (top-left offsets in the 32-bit halves of q01, q23) to 4 bytes each, channels 0..3.</summary>
+    internal interface IBlend128
+    {
+        static abstract Vector128<byte> Blend4(byte* ps, ulong q01, ulong q23, int stride, int C, Vector128<byte> mask,
+            Vector128<int> w00, Vector128<int> w01, Vector128<int> w10, Vector128<int> w11);
+    }
+
+    /// <summary>SSSE3: per pixel two 16-byte loads, pshufb to 16-bit (a, b) pairs, pmaddwd against (w00, w01) and (w10, w11).</summary>
+    private readonly struct BlendSsse3 : IBlend128
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Blend4(byte* ps, ulong q01, ulong q23, int stride, int C, Vector128<byte> mask,
+            Vector128<int> w00, Vector128<int> w01, Vector128<int> w10, Vector128<int> w11)
+        {
+            var wTop = w00 | Sse2.ShiftLeftLogical(w01, 16);
+            var wBot = w10 | Sse2.ShiftLeftLogical(w11, 16);
+            var s0 = Pixel(ps + (uint)q01, stride, mask, Sse2.Shuffle(wTop, 0x00), Sse2.Shuffle(wBot, 0x00));
+            var s1 = Pixel(ps + (q01 >> 32), stride, mask, Sse2.Shuffle(wTop, 0x55), Sse2.Shuffle(wBot, 0x55));
+            var s2 = Pixel(ps + (uint)q23, stride, mask, Sse2.Shuffle(wTop, 0xAA), Sse2.Shuffle(wBot, 0xAA));
+            var s3 = Pixel(ps + (q23 >> 32), stride, mask, Sse2.Shuffle(wTop, 0xFF), Sse2.Shuffle(wBot, 0xFF));
+            return Sse2.PackUnsignedSaturate(Sse2.PackSignedSaturate(s0, s1), Sse2.PackSignedSaturate(s2, s3));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<int> Pixel(byte* a, nint stride, Vector128<byte> mask, Vector128<int> wTop, Vector128<int> wBot)
+        {
+            var s = Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(Vector128.Load(a), mask).AsInt16(), wTop.AsInt16()) +
+                    Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(Vector128.Load(a + stride), mask).AsInt16(), wBot.AsInt16());
+            return Sse2.ShiftRightLogical(s + Vector128.Create(BRound), BilinearBits);
+        }
+    }
+
+    /// <summary>Portable (ARM64 AdvSimd, x86 without SSSE3): each neighbour's 4 bytes widened to 32 bits, multiplied by its weight, summed.</summary>
+    private readonly struct BlendPortable : IBlend128
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<byte> Blend4(byte* ps, ulong q01, ulong q23, int stride, int C, Vector128<byte> mask,
+            Vector128<int> w00, Vector128<int> w01, Vector128<int> w10, Vector128<int> w11)
+        {
+            var s0 = Pixel(ps + (uint)q01, stride, C, Vector128.Create(w00.GetElement(0)), Vector128.Create(w01.GetElement(0)), Vector128.Create(w10.GetElement(0)), Vector128.Create(w11.GetElement(0)));
+            var s1 = Pixel(ps + (q01 >> 32), stride, C, Vector128.Create(w00.GetElement(1)), Vector128.Create(w01.GetElement(1)), Vector128.Create(w10.GetElement(1)), Vector128.Create(w11.GetElement(1)));
+            var s2 = Pixel(ps + (uint)q23, stride, C, Vector128.Create(w00.GetElement(2)), Vector128.Create(w01.GetElement(2)), Vector128.Create(w10.GetElement(2)), Vector128.Create(w11.GetElement(2)));
+            var s3 = Pixel(ps + (q23 >> 32), stride, C, Vector128.Create(w00.GetElement(3)), Vector128.Create(w01.GetElement(3)), Vector128.Create(w10.GetElement(3)), Vector128.Create(w11.GetElement(3)));
+            // Values are 0..255: narrowing (truncating) is exact.
+            return Vector128.Narrow(Vector128.Narrow(s0, s1), Vector128.Narrow(s2, s3));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<uint> Widen4(byte* a) =>
+            Vector128.WidenLower(Vector128.WidenLower(Vector128.CreateScalarUnsafe(*(uint*)a).AsByte()));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<uint> Pixel(byte* a, nint stride, int C, Vector128<int> w00, Vector128<int> w01, Vector128<int> w10, Vector128<int> w11)
+        {
+            var s = Widen4(a).AsInt32() * w00 + Widen4(a + C).AsInt32() * w01 +
+                    Widen4(a + stride).AsInt32() * w10 + Widen4(a + stride + C).AsInt32() * w11;
+            return Vector128.ShiftRightLogical(s + Vector128.Create(BRound), BilinearBits).AsUInt32();
+        }
+    }
+
+    /// <summary>Stores the first C of each of four pixels' 4 bytes: exactly 4·C bytes, nothing past them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreCompact128(byte* d, Vector128<byte> v, int C)
+    {
+        switch (C)
+        {
+            case 4:
+                v.Store(d);
+                return;
+            case 3:
+            {
+                var s = Vector128.Shuffle(v, Vector128.Create((byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80)).AsUInt32();
+                *(ulong*)d = s.AsUInt64().ToScalar();
+                *(uint*)(d + 8) = s.GetElement(2);
+                return;
+            }
+            case 2:
+                *(ulong*)d = Vector128.Shuffle(v, Vector128.Create((byte)0, 1, 4, 5, 8, 9, 12, 13, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)).AsUInt64().ToScalar();
+                return;
+            default:
+                *(uint*)d = Vector128.Shuffle(v, Vector128.Create((byte)0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)).AsUInt32().ToScalar();
+                return;
+        }
     }
 
     /// <summary>Byte rows the fixed-point path does not take: order 0 (exact double coordinates, for scipy's ties) and bilinear on degenerate images.</summary>

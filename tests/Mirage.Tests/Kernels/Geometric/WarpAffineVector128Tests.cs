@@ -1,0 +1,113 @@
+using static Mirage.Tests.Kernels.TestImages;
+using CsCheck;
+using Mirage.Geometry;
+using Mirage.Imaging;
+using Mirage.Kernels;
+using Mirage.Kernels.Geometric;
+using Mirage.Randomness;
+
+namespace Mirage.Tests.Kernels.Geometric;
+
+/// <summary>
+/// The 128-bit byte bilinear kernel (machines without AVX2, ARM64), forced on this machine: both its blends (SSSE3 and
+/// the portable one ARM64 runs) must give exactly the scalar path's bytes.
+/// </summary>
+public class WarpAffineVector128Tests
+{
+    private static readonly FillMode[] Fills = [FillMode.Nearest, FillMode.Constant, FillMode.Reflect, FillMode.Wrap];
+    private static readonly WarpPath[] Paths = [WarpPath.Vector128, WarpPath.Vector128Portable];
+    private const float Cval = 37.5f;
+
+    private static readonly Gen<AffineMatrix> Matrices =
+        Gen.Select(Gen.Double[-180, 180], Gen.Double[-10, 10], Gen.Double[-10, 10], Gen.Double[-40, 40], Gen.Double[0.3, 3], Gen.Double[0.3, 3])
+            .Select((t, tx, ty, sh, zx, zy) => AffineMatrix.FromKeras(t, tx, ty, sh, zx, zy, 32, 32, CentreConvention.PixelCentre) ?? AffineMatrix.Identity);
+
+    private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
+    {
+        using var s = new Image<byte>(dh, dw, src.Channels);
+        WarpAffine.Apply(src, s, m, options, WarpPath.Scalar);
+        var fs = new float[s.Length];
+        WarpAffine.ApplyToFloat(src, fs, dh, dw, DataLayout.ChannelsFirst, m, options, [2f], [-1f], WarpPath.Scalar);
+        foreach (var path in Paths)
+        {
+            using var v = new Image<byte>(s.Info);
+            WarpAffine.Apply(src, v, m, options, path);
+            where = $"{path} {src.Info} -> {dh}x{dw} {options.FillMode} keras={options.KerasCompatible} {m}";
+            if (!v.Span.SequenceEqual(s.Span)) return false;
+            var fv = new float[s.Length];
+            WarpAffine.ApplyToFloat(src, fv, dh, dw, DataLayout.ChannelsFirst, m, options, [2f], [-1f], path);
+            if (!fv.AsSpan().SequenceEqual(fs)) { where = "fused " + where; return false; }
+        }
+        where = "";
+        return true;
+    }
+
+    [Fact]
+    public void Vector128EqualsScalarOnRandomMatricesAndImages() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Matrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, m, seed) =>
+            {
+                using var src = RandomByte(h, w, c, seed);
+                return SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Bilinear, Fills[fill], Cval, keras), out _);
+            }, iter: 400);
+
+    [Fact]
+    public void Vector128EqualsScalarOnAnotherOutputSize() =>
+        Gen.Select(Gen.Int[2, 40], Gen.Int[2, 40], Gen.Int[1, 60], Gen.Int[1, 60], Gen.OneOf(1, 3, 4), Gen.Int[0, 3], Matrices, Gen.ULong)
+            .Sample((h, w, dh, dw, c, fill, m, seed) =>
+            {
+                using var src = RandomByte(h, w, c, seed);
+                return SameAsScalar(src, dh, dw, m, new WarpOptions(Interpolation.Bilinear, Fills[fill], Cval), out _);
+            }, iter: 200);
+
+    [Theory]
+    [InlineData("shift 0.5 0.25")]
+    [InlineData("shift corner")]
+    [InlineData("rotate 90")]
+    [InlineData("rotate 180")]
+    [InlineData("zoom out 3")]
+    [InlineData("zoom in 0.3")]
+    [InlineData("flip")]
+    [InlineData("identity")]
+    public void Vector128EqualsScalarOnEdgeCaseMatrices(string name)
+    {
+        ulong seed = 11;
+        foreach (var (h, w) in new[] { (1, 1), (1, 37), (37, 1), (2, 2), (2, 40), (3, 5), (17, 23), (40, 40) })
+            foreach (int c in new[] { 1, 2, 3, 4 })
+                foreach (var fill in Fills)
+                {
+                    var m = name switch
+                    {
+                        "shift 0.5 0.25" => AffineMatrix.Shift(0.5, 0.25),
+                        // Samples around the bottom-right corner: loads that must not run past the source.
+                        "shift corner" => AffineMatrix.Shift(h * 0.6, w * 0.6),
+                        "rotate 90" => AffineMatrix.FromKeras(90, 0, 0, 0, 1, 1, h, w, CentreConvention.PixelCentre)!.Value,
+                        "rotate 180" => AffineMatrix.FromKeras(180, 0, 0, 0, 1, 1, h, w, CentreConvention.PixelCentre)!.Value,
+                        "zoom out 3" => AffineMatrix.FromKeras(0, 0, 0, 0, 3, 3, h, w, CentreConvention.PixelCentre)!.Value,
+                        "zoom in 0.3" => AffineMatrix.FromKeras(0, 0, 0, 0, 0.3, 0.3, h, w, CentreConvention.PixelCentre)!.Value,
+                        "flip" => new AffineMatrix(1, 0, 0, 0, -1, w - 1),
+                        _ => AffineMatrix.Identity,
+                    };
+                    using var src = RandomByte(h, w, c, seed++);
+                    Assert.True(SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Bilinear, fill, Cval), out string where), where);
+                }
+    }
+
+    [Theory]
+    [InlineData(3, 11000, 3)]  // row stride above 2^15 bytes
+    [InlineData(5, 2100, 4)]   // coordinate tables too long for the stack
+    [InlineData(300, 9, 1)]
+    [InlineData(224, 224, 3)]
+    public void Vector128EqualsScalarOnWideAndTallImages(int h, int w, int c)
+    {
+        var rng = new RandomStream((ulong)(h * w + c));
+        using var src = RandomByte(h, w, c, 5);
+        foreach (var fill in Fills)
+            for (int trial = 0; trial < 3; trial++)
+            {
+                var m = AffineMatrix.FromKeras(rng.Uniform(-30, 30), rng.Uniform(-0.2, 0.2) * h, rng.Uniform(-0.2, 0.2) * w, rng.Uniform(-10, 10),
+                    rng.Uniform(0.8, 1.2), rng.Uniform(0.8, 1.2), h, w, CentreConvention.PixelCentre)!.Value;
+                Assert.True(SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Bilinear, fill, Cval), out string where), where);
+            }
+    }
+}
