@@ -50,6 +50,10 @@ public static class Quick
             }),
             ("byte warp only, vector", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, vectorized: true)),
             ("byte warp only, scalar path", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, vectorized: false)),
+            ("byte warp only, Vector128 path (SSSE3 blend)", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, WarpPath.Vector128)),
+            ("byte warp only, Vector128 path (portable blend, as ARM64)", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, WarpPath.Vector128Portable)),
+            ("byte warp only 1 channel, Vector128 path", i => WarpAffine.Apply(gray[i & 15], gdst, draws[i & 63].Matrix, opt, WarpPath.Vector128)),
+            ("byte warp only 4 channels, Vector128 path", i => WarpAffine.Apply(rgba[i & 15], adst, draws[i & 63].Matrix, opt, WarpPath.Vector128)),
             ("float warp only (KerasCompatible), vector", i => WarpAffine.Apply(fsrc[i & 15], fdst, kdraws[i & 63].Matrix, kopt, vectorized: true)),
             ("float warp only (KerasCompatible), scalar path", i => WarpAffine.Apply(fsrc[i & 15], fdst, kdraws[i & 63].Matrix, kopt, vectorized: false)),
             ("float: draw + matrix + warp + flip (KerasCompatible)", i =>
