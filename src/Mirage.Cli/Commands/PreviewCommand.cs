@@ -2,6 +2,7 @@ using System.CommandLine;
 using Mirage.Codecs;
 using Mirage.Generation;
 using Mirage.Imaging;
+using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
 
 namespace Mirage.Cli.Commands;
@@ -17,23 +18,38 @@ public static class PreviewCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed: the same seed gives the same grid.", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the grid (.png, .jpg or .webp).", Required = true };
         var gap = new Option<int>("--gap") { Description = "White pixels between cells.", DefaultValueFactory = _ => 4 };
-        var paramsOut = new Option<FileInfo?>("--params-out") { Description = "Also write each cell's parameters as JSON lines, replayable with `mirage apply`." };
+        var paramsOut = new Option<FileInfo?>("--params-out") { Description = "Also write each cell's parameters as JSON lines, replayable with `mirage apply` (on the photo as shown: shrunk first when larger than --max-cell)." };
+        var maxCell = new Option<int>("--max-cell")
+        {
+            Description = "Shrink the photo first (Lanczos) so its longer side is at most this many pixels; 0 keeps it as it is.",
+            DefaultValueFactory = _ => 512,
+        };
         var command = new Command("preview", "Write a grid of random augmented variants of one image (the first thing to look at).")
         {
-            image, config, grid, seed, output, gap, paramsOut,
+            image, config, grid, seed, output, gap, paramsOut, maxCell,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var (columns, rows) = ParseGrid(parse.GetValue(grid)!);
             var options = ImageDataGeneratorOptions.FromJson(File.ReadAllText(parse.GetValue(config)!.FullName), parse.GetValue(config)!.FullName);
             var result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
-                parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters);
+                parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)));
             using (result) ImageEncoder.Save(result, parse.GetValue(output)!.FullName);
             if (parse.GetValue(paramsOut) is { } p)
                 AtomicFile.WriteAllLines(p.FullName, parameters.Select(x => x.ToJson()));
             Console.WriteLine($"wrote {columns}x{rows} preview to {parse.GetValue(output)!.FullName}");
         }));
         return command;
+    }
+
+    /// <summary>The image itself when its longer side is within <paramref name="maxSide"/> (or 0), else a Lanczos-shrunk copy.</summary>
+    private static Image<byte> Shrink(Image<byte> image, int maxSide)
+    {
+        int longer = Math.Max(image.Height, image.Width);
+        if (maxSide == 0 || longer <= maxSide) return image;
+        double f = (double)maxSide / longer;
+        using (image)
+            return Resize.To(image, Math.Max(1, (int)Math.Round(image.Height * f)), Math.Max(1, (int)Math.Round(image.Width * f)), ResizeInterpolation.Lanczos);
     }
 
     /// <summary>"5x4" → (5 columns, 4 rows).</summary>
@@ -47,12 +63,13 @@ public static class PreviewCommand
 
     /// <summary>
     /// Cell i shows the image transformed with parameters drawn from RandomStream.For(seed, 0, i), without
-    /// standardization (a rescaled or whitened image is not something to look at).
+    /// standardization (a rescaled or whitened image is not something to look at). A camera-size photo is shrunk
+    /// first so the grid stays a viewable size (20 cells of 4000×3000 would be a 720 MB picture).
     /// </summary>
     public static Image<byte> Render(string path, ImageDataGenerator generator, int columns, int rows, ulong seed, int gap,
-        out List<Transforms.TransformParameters> parameters)
+        out List<Transforms.TransformParameters> parameters, int maxCell = 0)
     {
-        using var decoded = ImageDecoder.Decode(path, ColorMode.Rgb);
+        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
         using var source = ImageConvert.ToFloat(decoded);
         using var cell = new Image<float>(source.Info);
         using var cellBytes = new Image<byte>(source.Info);

@@ -49,6 +49,20 @@ public class PreviewCommandTests
         Assert.NotEqual(Hash("7", "c.png"), Hash("8", "d.png"));
     }
 
+    [Fact]
+    public void LargePhotosAreShrunkToTheCellLimit()
+    {
+        string dir = CliRunner.TempFolder();
+        string config = Path.Combine(dir, "config.json"), output = Path.Combine(dir, "p.png");
+        File.WriteAllText(config, """{"rotation_range": 10}""");
+        // astronaut.jpg is 512×512: a 100-pixel cell limit gives 100×100 cells.
+        var (exit, _, err) = CliRunner.Run("preview", CliRunner.Sample("astronaut.jpg"), "--config", config, "--out", output,
+            "--grid", "2x1", "--gap", "0", "--max-cell", "100");
+        Assert.True(exit == 0, err);
+        using var grid = ImageDecoder.Decode(output, ColorMode.Rgb);
+        Assert.Equal((100, 200), (grid.Height, grid.Width));
+    }
+
     [Theory]
     [InlineData("5x4", 5, 4)]
     [InlineData("1X1", 1, 1)]
