@@ -120,6 +120,7 @@ public static class BenchCommand
                 j.WriteString("image_size", s.SizeText);
                 j.WriteString("decoder", ImageDecoder.JpegDecoder);
                 j.WriteString("directory", generated ? "generated" : Path.GetFullPath(dir));
+                if (generated) j.WriteString("generated_tree", Path.GetFullPath(dir)); // deleted when the command ends
                 j.WriteNumber("files", pipe.Files);
                 j.WriteNumber("in_memory_images", images);
                 j.WriteString("config", configPath ?? "reference");
