@@ -1,3 +1,4 @@
+using static Mirage.Tests.Kernels.Geometric.WarpTestData;
 using static Mirage.Tests.Kernels.TestImages;
 using CsCheck;
 using Mirage.Geometry;
@@ -14,8 +15,6 @@ namespace Mirage.Tests.Kernels.Geometric;
 /// </summary>
 public class WarpAffineByteTests
 {
-    private static readonly FillMode[] Fills = [FillMode.Nearest, FillMode.Constant, FillMode.Reflect, FillMode.Wrap];
-    private const float Cval = 37.5f; // a byte path rounds it to 38, within 1 of the float path's 37.5
 
     // ------------------------------------------------------------ interior span
 
@@ -102,13 +101,8 @@ public class WarpAffineByteTests
                     var m = Edge(name, h, w);
                     var options = new WarpOptions(Interpolation.Bilinear, fill, Cval);
                     using var src = RandomByte(h, w, c, seed++);
-                    using var fsrc = ImageConvert.ToFloat(src);
-                    using var v = new Image<byte>(src.Info);
-                    using var s = new Image<byte>(src.Info);
-                    using var f = new Image<float>(src.Info);
-                    WarpAffine.Apply(src, v, m, options, vectorized: true);
-                    WarpAffine.Apply(src, s, m, options, vectorized: false);
-                    WarpAffine.Apply(fsrc, f, m, options);
+                    using var warped = WarpThreeWays(src, m, options);
+                    var (v, s, f) = warped;
                     string where = $"{name} {h}x{w}x{c} {fill}";
                     Assert.True(v.Span.SequenceEqual(s.Span), $"vector != scalar: {where}");
                     for (int r = 0; r < h; r++)
@@ -162,10 +156,6 @@ public class WarpAffineByteTests
 
     // ------------------------------------------------------------ random matrices
 
-    private static readonly Gen<AffineMatrix> Matrices =
-        Gen.Select(Gen.Double[-180, 180], Gen.Double[-10, 10], Gen.Double[-10, 10], Gen.Double[-40, 40], Gen.Double[0.3, 3], Gen.Double[0.3, 3])
-            .Select((t, tx, ty, sh, zx, zy) => AffineMatrix.FromKeras(t, tx, ty, sh, zx, zy, 32, 32, CentreConvention.PixelCentre) ?? AffineMatrix.Identity);
-
     [Fact]
     public void VectorEqualsScalarAndIsWithinOneOfFloatOnRandomMatrices() =>
         Gen.Select(Gen.Int[1, 45], Gen.Int[1, 45], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Matrices, Gen.ULong)
@@ -173,13 +163,8 @@ public class WarpAffineByteTests
             {
                 var options = new WarpOptions(Interpolation.Bilinear, Fills[fill], Cval, keras);
                 using var src = RandomByte(h, w, c, seed);
-                using var fsrc = ImageConvert.ToFloat(src);
-                using var v = new Image<byte>(src.Info);
-                using var s = new Image<byte>(src.Info);
-                using var f = new Image<float>(src.Info);
-                WarpAffine.Apply(src, v, m, options, vectorized: true);
-                WarpAffine.Apply(src, s, m, options, vectorized: false);
-                WarpAffine.Apply(fsrc, f, m, options);
+                using var warped = WarpThreeWays(src, m, options);
+                var (v, s, f) = warped;
                 if (!v.Span.SequenceEqual(s.Span)) return false;
                 for (int i = 0; i < v.Length; i++)
                     if (Math.Abs(v.Span[i] - f.Span[i]) > 1f) return false;

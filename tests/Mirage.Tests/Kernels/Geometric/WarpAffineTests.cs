@@ -1,3 +1,4 @@
+using static Mirage.Tests.Kernels.Geometric.WarpTestData;
 using static Mirage.Tests.Kernels.TestImages;
 using Mirage.Geometry;
 using Mirage.Imaging;
@@ -8,7 +9,6 @@ namespace Mirage.Tests.Kernels.Geometric;
 
 public class WarpAffineTests
 {
-    private static readonly FillMode[] Fills = [FillMode.Nearest, FillMode.Constant, FillMode.Reflect, FillMode.Wrap];
 
     public static TheoryData<Interpolation, FillMode, bool> AllOptions()
     {

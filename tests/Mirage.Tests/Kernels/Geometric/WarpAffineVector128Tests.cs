@@ -1,3 +1,4 @@
+using static Mirage.Tests.Kernels.Geometric.WarpTestData;
 using static Mirage.Tests.Kernels.TestImages;
 using CsCheck;
 using Mirage.Geometry;
@@ -14,13 +15,7 @@ namespace Mirage.Tests.Kernels.Geometric;
 /// </summary>
 public class WarpAffineVector128Tests
 {
-    private static readonly FillMode[] Fills = [FillMode.Nearest, FillMode.Constant, FillMode.Reflect, FillMode.Wrap];
     private static readonly WarpPath[] Paths = [WarpPath.Vector128, WarpPath.Vector128Portable];
-    private const float Cval = 37.5f;
-
-    private static readonly Gen<AffineMatrix> Matrices =
-        Gen.Select(Gen.Double[-180, 180], Gen.Double[-10, 10], Gen.Double[-10, 10], Gen.Double[-40, 40], Gen.Double[0.3, 3], Gen.Double[0.3, 3])
-            .Select((t, tx, ty, sh, zx, zy) => AffineMatrix.FromKeras(t, tx, ty, sh, zx, zy, 32, 32, CentreConvention.PixelCentre) ?? AffineMatrix.Identity);
 
     private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
     {
