@@ -10,4 +10,9 @@ if (args.Length > 1 && args[0] == "pipeline")
     PipelineQuick.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
     return;
 }
+if (args.Length > 1 && args[0] == "decode")
+{
+    DecodeQuick.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
+    return;
+}
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

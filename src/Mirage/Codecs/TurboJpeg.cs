@@ -72,7 +72,7 @@ internal static unsafe class TurboJpeg
     /// says precisely what is wrong.
     /// </summary>
     public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, out Image<byte>? image,
-        int minWidth = 0, int minHeight = 0)
+        int minWidth = 0, int minHeight = 0, bool ownEighthDecoder = true)
     {
         image = null;
         nint handle = Handle;
@@ -85,7 +85,12 @@ internal static unsafe class TurboJpeg
                 return false;
             }
             if (width < 1 || height < 1) return false;
+            var (fullWidth, fullHeight) = (width, height);
             (width, height) = ScaledSize(width, height, minWidth, minHeight);
+            // At 1/8 Mirage's own decoder gives the same bytes about twice as fast (it skips AC codes in bulk).
+            if (ownEighthDecoder && JpegEighthDecoder.Enabled && JpegEighthDecoder.IsEighthScale(fullWidth, fullHeight, width, height)
+                && JpegEighthDecoder.TryDecode(data, mode, out image))
+                return true;
 
             // Pillow keeps a grayscale JPEG as L; a colour JPEG becomes RGB and grayscale is computed from RGB.
             bool grayJpeg = colorspace == ColorspaceGray;
