@@ -8,6 +8,19 @@ using Mirage.Kernels.Photometric;
 
 namespace Mirage.Kernels.Geometric;
 
+/// <summary>Which code the byte bilinear kernel may take (tests and benchmarks force the narrower ones).</summary>
+internal enum WarpPath
+{
+    /// <summary>Scalar code only.</summary>
+    Scalar,
+    /// <summary>The 128-bit byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
+    Vector128Portable,
+    /// <summary>The 128-bit byte bilinear kernel (SSSE3 pshufb + pmaddwd where available, else the portable blend); everything else scalar.</summary>
+    Vector128,
+    /// <summary>The widest available: AVX2 when supported, else the 128-bit kernel, else scalar.</summary>
+    Vector256,
+}
+
 /// <summary>
 /// One-pass affine resampling: dst(r, c) = src(m · (r, c)), with scipy.ndimage.affine_transform's semantics
 /// (scipy 1.10, orders 0 and 1, no prefilter). The destination may differ in height and width from the source
@@ -38,19 +51,6 @@ namespace Mirage.Kernels.Geometric;
 /// Vector128 for coordinates and weights; the blend is SSSE3 pshufb + pmaddwd on x86, widen-and-multiply elsewhere, e.g.
 /// ARM64), and everything else goes through the scalar code; all compute the same numbers.</para>
 /// </remarks>
-/// <summary>Which code the byte bilinear kernel may take (tests and benchmarks force the narrower ones).</summary>
-internal enum WarpPath
-{
-    /// <summary>Scalar code only.</summary>
-    Scalar,
-    /// <summary>The 128-bit byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
-    Vector128Portable,
-    /// <summary>The 128-bit byte bilinear kernel (SSSE3 pshufb + pmaddwd where available, else the portable blend); everything else scalar.</summary>
-    Vector128,
-    /// <summary>The widest available: AVX2 when supported, else the 128-bit kernel, else scalar.</summary>
-    Vector256,
-}
-
 public static unsafe class WarpAffine
 {
     /// <summary>Fractional bits of the separable weights of the per-pixel byte path (<see cref="BytePixel"/>: borders of reflect/wrap, degenerate images).</summary>
