@@ -8,16 +8,16 @@ using Mirage.Kernels.Photometric;
 
 namespace Mirage.Kernels.Geometric;
 
-/// <summary>Which code the byte bilinear kernel may take (tests and benchmarks force the narrower ones).</summary>
+/// <summary>Which code the warp may take (tests and benchmarks force the narrower ones).</summary>
 internal enum WarpPath
 {
     /// <summary>Scalar code only.</summary>
     Scalar,
-    /// <summary>The 128-bit byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
+    /// <summary>The 128-bit paths, the byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
     Vector128Portable,
-    /// <summary>The 128-bit byte bilinear kernel (SSSE3 pshufb + pmaddwd where available, else the portable blend); everything else scalar.</summary>
+    /// <summary>The 128-bit paths, the byte bilinear blend with SSSE3 pshufb + pmaddwd where available (else the portable one); floats scalar.</summary>
     Vector128,
-    /// <summary>The widest available: AVX2 when supported, else the 128-bit kernel, else scalar.</summary>
+    /// <summary>The widest available: AVX2 when supported, else the 128-bit paths where Vector128 is accelerated, else scalar.</summary>
     Vector256,
 }
 
@@ -47,9 +47,11 @@ internal enum WarpPath
 /// and (w10, w11), round, pack, compact to C bytes per pixel. Same integers as <see cref="FixedPixel"/>. Order-0 bytes
 /// use one 32-bit gather per eight pixels; floats compute indices and weights eight at a time and blend each pixel's
 /// channels four at a time in double; with fill modes other than 'nearest' both send chunks that touch the border to
-/// the per-pixel path. Without AVX2, bilinear bytes take a 128-bit kernel, four pixels per step (cross-platform
-/// Vector128 for coordinates and weights; the blend is SSSE3 pshufb + pmaddwd on x86, widen-and-multiply elsewhere, e.g.
-/// ARM64), and everything else goes through the scalar code; all compute the same numbers.</para>
+/// the per-pixel path. Without AVX2, 128-bit paths, four pixels per step, cross-platform Vector128 except one blend:
+/// bilinear bytes compute coordinates and weights in vectors and blend with SSSE3 pshufb + pmaddwd on x86,
+/// widen-and-multiply elsewhere (e.g. ARM64); order-0 bytes compute the double coordinates, indices and offsets in
+/// vectors and copy each pixel with scalar loads (<see cref="NearestRow128"/>); floats go through the scalar code. All
+/// compute the same numbers.</para>
 /// </remarks>
 public static unsafe class WarpAffine
 {
@@ -191,6 +193,8 @@ public static unsafe class WarpAffine
         public readonly int SrcH, SrcW, C, Stride, SrcLen, DstW, DstLen;
         public readonly WarpBoundary.Mode Mode;
         public readonly bool Linear, Vector;
+        /// <summary>The 128-bit double-coordinate path (order-0 bytes, floats), where <see cref="Vector"/> (AVX2) is not taken.</summary>
+        public readonly bool Vector128Double;
         public readonly double M00, M01, M02, M10, M11, M12;
         /// <summary>Bilinear bytes in fixed point (<see cref="FixedPixel"/>): images of 2..32767 rows and columns, moderate column steps.</summary>
         public readonly bool Fixed, FixedVector;
@@ -219,8 +223,10 @@ public static unsafe class WarpAffine
             (M00, M01, M02, M10, M11, M12) = (m.M00, m.M01, m.M02, m.M10, m.M11, m.M12);
             // The vector path clamps coordinates in double; it needs them finite (|m| ≤ 1e100 keeps every sum finite).
             const double Sane = 1e100;
-            Vector = vectorized && Avx2.IsSupported && Math.Abs(M00) <= Sane && Math.Abs(M01) <= Sane && Math.Abs(M02) <= Sane &&
-                     Math.Abs(M10) <= Sane && Math.Abs(M11) <= Sane && Math.Abs(M12) <= Sane;
+            bool sane = Math.Abs(M00) <= Sane && Math.Abs(M01) <= Sane && Math.Abs(M02) <= Sane &&
+                        Math.Abs(M10) <= Sane && Math.Abs(M11) <= Sane && Math.Abs(M12) <= Sane;
+            Vector = vectorized && Avx2.IsSupported && sane;
+            Vector128Double = !Vector && path != WarpPath.Scalar && Vector128.IsHardwareAccelerated && sane;
             Fixed = Linear && SrcH is >= 2 and <= 32767 && SrcW is >= 2 and <= 32767 &&
                     Math.Abs(M01) * (DstW - 1) <= FixLimit && Math.Abs(M11) * (DstW - 1) <= FixLimit;
             EndR = Fixed ? Fix((DstW - 1) * M01) : 0;
@@ -296,6 +302,56 @@ public static unsafe class WarpAffine
             ? Avx.CompareLessThan(sr, limR) & Avx.CompareLessThan(sc, limC)
             : Avx.CompareLessThanOrEqual(sr, limR) & Avx.CompareLessThanOrEqual(sc, limC);
         return Avx.MoveMask(ge & le) == 0xF;
+    }
+
+    // ---------------------------------------------------------------- four pixels' coordinates, 128-bit
+
+    /// <summary>2^52: adding it to an integer-valued double in [0, 2^31) puts the integer in the low 32 bits of its bits.</summary>
+    private const double IntMagic = 4503599627370496.0;
+
+    /// <summary>Four source coordinates along one axis, scipy's (base + x·m1) + m2: lanes x, x + 1 (lo) and x + 2, x + 3 (hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Coords4(Vector128<double> b, Vector128<double> m1, Vector128<double> m2, Vector128<double> xs,
+        out Vector128<double> lo, out Vector128<double> hi)
+    {
+        lo = (b + xs * m1) + m2;
+        hi = (b + (xs + Vector128.Create(2.0)) * m1) + m2;
+    }
+
+    /// <summary>
+    /// Four integer-valued doubles in [0, 2^31) as ints, with no float-to-int instruction (x86 without AVX-512 has
+    /// none for 64-bit lanes): exact, see <see cref="IntMagic"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> ToInt4(Vector128<double> lo, Vector128<double> hi)
+    {
+        var magic = Vector128.Create(IntMagic);
+        return Vector128.Narrow((lo + magic).AsInt64(), (hi + magic).AsInt64());
+    }
+
+    /// <summary>Clamps to [0, last] in double, so far-away coordinates cannot overflow an int; a no-op inside.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Clamp128(Vector128<double> v, Vector128<double> last) =>
+        Vector128.MinNative(Vector128.MaxNative(v, Vector128<double>.Zero), last);
+
+    /// <summary>Order 0 along one axis: clamp(floor(c + 0.5), 0, n − 1), as <see cref="NearestIndex"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> NearestIndex128(Vector128<double> c, Vector128<double> last) =>
+        Clamp128(Vector128.Floor(c + Vector128.Create(0.5)), last);
+
+    /// <summary>True when all four sources are interior, as <see cref="Inside"/> (limits n − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Inside4(Vector128<double> srLo, Vector128<double> srHi, Vector128<double> scLo, Vector128<double> scHi,
+        Vector128<double> limR, Vector128<double> limC, bool linear)
+    {
+        var zero = Vector128<double>.Zero;
+        var ge = Vector128.GreaterThanOrEqual(srLo, zero) & Vector128.GreaterThanOrEqual(srHi, zero) &
+                 Vector128.GreaterThanOrEqual(scLo, zero) & Vector128.GreaterThanOrEqual(scHi, zero);
+        var le = linear
+            ? Vector128.LessThan(srLo, limR) & Vector128.LessThan(srHi, limR) & Vector128.LessThan(scLo, limC) & Vector128.LessThan(scHi, limC)
+            : Vector128.LessThanOrEqual(srLo, limR) & Vector128.LessThanOrEqual(srHi, limR) &
+              Vector128.LessThanOrEqual(scLo, limC) & Vector128.LessThanOrEqual(scHi, limC);
+        return (ge & le).ExtractMostSignificantBits() == 0b11;
     }
 
     // ---------------------------------------------------------------- float
@@ -1017,7 +1073,60 @@ public static unsafe class WarpAffine
                 for (int i = 0; i < 8; i++) CopyByte(ps + offs[i], C, d + i * C, sEnd, dEnd);
             }
         }
+        else if (p.Vector128Double && !p.Linear)
+        {
+            x = NearestRow128(ps, drow, dEnd, baseR, baseC, p, cval);
+        }
         for (; x < p.DstW; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
+    }
+
+    /// <summary>
+    /// Order-0 bytes with 128-bit vectors, four pixels per step: scipy's coordinates, the clamped floor(c + 0.5) and the
+    /// byte offsets in double (all integers below 2^31, so exact), then each pixel's C bytes copied. With fill modes
+    /// other than 'nearest', steps that touch the border go to <see cref="BytePixel"/>. Returns the first column not done.
+    /// </summary>
+    private static int NearestRow128(byte* ps, byte* drow, byte* dEnd, double baseR, double baseC, in Plan p, byte cval)
+    {
+        int C = p.C, x = 0;
+        byte* sEnd = ps + p.SrcLen;
+        bool clampAll = p.Mode == WarpBoundary.Mode.Nearest, small = C <= 4;
+        // A 4-byte copy reads up to 3 bytes past its pixel.
+        var srcLimit = Vector128.Create(p.SrcLen - 4);
+        var bR = Vector128.Create(baseR);
+        var bC = Vector128.Create(baseC);
+        var m01 = Vector128.Create(p.M01);
+        var m02 = Vector128.Create(p.M02);
+        var m11 = Vector128.Create(p.M11);
+        var m12 = Vector128.Create(p.M12);
+        var lastR = Vector128.Create((double)(p.SrcH - 1));
+        var lastC = Vector128.Create((double)(p.SrcW - 1));
+        var vStride = Vector128.Create((double)p.Stride);
+        var vC = Vector128.Create((double)C);
+        var xs = Vector128.Create(0.0, 1.0);
+        for (; x + 4 <= p.DstW; x += 4, xs += Vector128.Create(4.0))
+        {
+            Coords4(bR, m01, m02, xs, out var srLo, out var srHi);
+            Coords4(bC, m11, m12, xs, out var scLo, out var scHi);
+            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, lastR, lastC, linear: false))
+            {
+                for (int i = 0; i < 4; i++) BytePixel(ps, drow, x + i, baseR, baseC, p, cval);
+                continue;
+            }
+            var off = ToInt4(NearestIndex128(srLo, lastR) * vStride + NearestIndex128(scLo, lastC) * vC,
+                             NearestIndex128(srHi, lastR) * vStride + NearestIndex128(scHi, lastC) * vC);
+            byte* d = drow + x * C;
+            // In ascending order: each 4-byte store's spill into the next pixel is overwritten by that pixel.
+            if (small && !Vector128.GreaterThanAny(off, srcLimit) && d + 3 * C + 4 <= dEnd)
+            {
+                *(uint*)d = *(uint*)(ps + off.ToScalar());
+                *(uint*)(d + C) = *(uint*)(ps + off.GetElement(1));
+                *(uint*)(d + 2 * C) = *(uint*)(ps + off.GetElement(2));
+                *(uint*)(d + 3 * C) = *(uint*)(ps + off.GetElement(3));
+                continue;
+            }
+            for (int i = 0; i < 4; i++) CopyByte(ps + off.GetElement(i), C, d + i * C, sEnd, dEnd);
+        }
+        return x;
     }
 
     private static readonly Vector256<byte> Compact3 = Vector256.Create(
