@@ -15,7 +15,7 @@ internal enum WarpPath
     Scalar,
     /// <summary>The 128-bit paths, the byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
     Vector128Portable,
-    /// <summary>The 128-bit paths, the byte bilinear blend with SSSE3 pshufb + pmaddwd where available (else the portable one); floats scalar.</summary>
+    /// <summary>The 128-bit paths, the byte bilinear blend with SSSE3 pshufb + pmaddwd where available (else the portable one).</summary>
     Vector128,
     /// <summary>The widest available: AVX2 when supported, else the 128-bit paths where Vector128 is accelerated, else scalar.</summary>
     Vector256,
@@ -50,8 +50,9 @@ internal enum WarpPath
 /// the per-pixel path. Without AVX2, 128-bit paths, four pixels per step, cross-platform Vector128 except one blend:
 /// bilinear bytes compute coordinates and weights in vectors and blend with SSSE3 pshufb + pmaddwd on x86,
 /// widen-and-multiply elsewhere (e.g. ARM64); order-0 bytes compute the double coordinates, indices and offsets in
-/// vectors and copy each pixel with scalar loads (<see cref="NearestRow128"/>); floats go through the scalar code. All
-/// compute the same numbers.</para>
+/// vectors and copy each pixel with scalar loads (<see cref="NearestRow128"/>); floats compute indices and weights in
+/// double vectors and blend each pixel's channels as pairs of doubles (<see cref="FloatRow128"/>). As with AVX2, chunks
+/// that touch the border under fill modes other than 'nearest' take the per-pixel path. All compute the same numbers.</para>
 /// </remarks>
 public static unsafe class WarpAffine
 {
@@ -431,7 +432,135 @@ public static unsafe class WarpAffine
                 }
             }
         }
+        else if (p.Vector128Double)
+        {
+            x = FloatRow128(ps, drow, dEnd, baseR, baseC, p, cval);
+        }
         for (; x < p.DstW; x++) FloatPixel(ps, drow, x, baseR, baseC, p, cval);
+    }
+
+    /// <summary>
+    /// Floats with 128-bit vectors, four pixels per step, the AVX2 path's arithmetic: scipy's coordinates, floors,
+    /// clamped neighbours, offsets and weights in double vectors (offsets exact, integers below 2^31), then each pixel
+    /// blended in double (<see cref="BlendFloat128"/>) or copied. With fill modes other than 'nearest', steps that touch
+    /// the border go to <see cref="FloatPixel"/>. Returns the first column not done.
+    /// </summary>
+    private static int FloatRow128(float* ps, float* drow, float* dEnd, double baseR, double baseC, in Plan p, float cval)
+    {
+        int C = p.C, x = 0;
+        int* offs = stackalloc int[16];
+        double* w = stackalloc double[8];
+        float* sEnd = ps + p.SrcLen;
+        bool clampAll = p.Mode == WarpBoundary.Mode.Nearest;
+        var bR = Vector128.Create(baseR);
+        var bC = Vector128.Create(baseC);
+        var m01 = Vector128.Create(p.M01);
+        var m02 = Vector128.Create(p.M02);
+        var m11 = Vector128.Create(p.M11);
+        var m12 = Vector128.Create(p.M12);
+        var lastR = Vector128.Create((double)(p.SrcH - 1));
+        var lastC = Vector128.Create((double)(p.SrcW - 1));
+        var vStride = Vector128.Create((double)p.Stride);
+        var vC = Vector128.Create((double)C);
+        var one = Vector128.Create(1.0);
+        var xs = Vector128.Create(0.0, 1.0);
+        for (; x + 4 <= p.DstW; x += 4, xs += Vector128.Create(4.0))
+        {
+            Coords4(bR, m01, m02, xs, out var srLo, out var srHi);
+            Coords4(bC, m11, m12, xs, out var scLo, out var scHi);
+            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, lastR, lastC, p.Linear))
+            {
+                for (int i = 0; i < 4; i++) FloatPixel(ps, drow, x + i, baseR, baseC, p, cval);
+                continue;
+            }
+            float* d = drow + x * C;
+            if (p.Linear)
+            {
+                var frLo = Vector128.Floor(srLo);
+                var frHi = Vector128.Floor(srHi);
+                var fcLo = Vector128.Floor(scLo);
+                var fcHi = Vector128.Floor(scHi);
+                var row0Lo = Clamp128(frLo, lastR) * vStride;
+                var row0Hi = Clamp128(frHi, lastR) * vStride;
+                var row1Lo = Clamp128(frLo + one, lastR) * vStride;
+                var row1Hi = Clamp128(frHi + one, lastR) * vStride;
+                var col0Lo = Clamp128(fcLo, lastC) * vC;
+                var col0Hi = Clamp128(fcHi, lastC) * vC;
+                var col1Lo = Clamp128(fcLo + one, lastC) * vC;
+                var col1Hi = Clamp128(fcHi + one, lastC) * vC;
+                ToInt4(row0Lo + col0Lo, row0Hi + col0Hi).Store(offs);
+                ToInt4(row0Lo + col1Lo, row0Hi + col1Hi).Store(offs + 4);
+                ToInt4(row1Lo + col0Lo, row1Hi + col0Hi).Store(offs + 8);
+                ToInt4(row1Lo + col1Lo, row1Hi + col1Hi).Store(offs + 12);
+                // scipy's weights: w0 = 1 − t, w1 = 1 − w0 (not t), accumulated in double.
+                var wr0Lo = one - (srLo - frLo);
+                var wr0Hi = one - (srHi - frHi);
+                var wc0Lo = one - (scLo - fcLo);
+                var wc0Hi = one - (scHi - fcHi);
+                if (C == 1)
+                {
+                    Vector128.Narrow(Blend2(ps, offs, wr0Lo, wc0Lo), Blend2(ps, offs + 2, wr0Hi, wc0Hi)).Store(d);
+                    continue;
+                }
+                wr0Lo.Store(w);
+                wr0Hi.Store(w + 2);
+                wc0Lo.Store(w + 4);
+                wc0Hi.Store(w + 6);
+                for (int i = 0; i < 4; i++)
+                    BlendFloat128(ps + offs[i], ps + offs[4 + i], ps + offs[8 + i], ps + offs[12 + i], C, w[i], w[4 + i], d + i * C, sEnd, dEnd);
+            }
+            else
+            {
+                var off = ToInt4(NearestIndex128(srLo, lastR) * vStride + NearestIndex128(scLo, lastC) * vC,
+                                 NearestIndex128(srHi, lastR) * vStride + NearestIndex128(scHi, lastC) * vC);
+                if (C == 1)
+                {
+                    Vector128.Create(ps[off.ToScalar()], ps[off.GetElement(1)], ps[off.GetElement(2)], ps[off.GetElement(3)]).Store(d);
+                    continue;
+                }
+                for (int i = 0; i < 4; i++) CopyFloat(ps + off.GetElement(i), C, d + i * C, sEnd, dEnd);
+            }
+        }
+        return x;
+    }
+
+    /// <summary>Two one-channel pixels (neighbour offsets at o, o + 4, o + 8, o + 12) blended as scipy sums them, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Blend2(float* ps, int* o, Vector128<double> wr0, Vector128<double> wc0)
+    {
+        var one = Vector128.Create(1.0);
+        var wr1 = one - wr0;
+        var wc1 = one - wc0;
+        var va = Vector128.Create((double)ps[o[0]], ps[o[1]]);
+        var vb = Vector128.Create((double)ps[o[4]], ps[o[5]]);
+        var vc = Vector128.Create((double)ps[o[8]], ps[o[9]]);
+        var ve = Vector128.Create((double)ps[o[12]], ps[o[13]]);
+        return va * wr0 * wc0 + vb * wr0 * wc1 + vc * wr1 * wc0 + ve * wr1 * wc1;
+    }
+
+    /// <summary><see cref="BlendFloat"/> with 128-bit vectors: four channels as two pairs of doubles, the same overreach rules.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendFloat128(float* a, float* b, float* c, float* e, int C, double wr0, double wc0, float* d, float* sEnd, float* dEnd)
+    {
+        double wr1 = 1.0 - wr0, wc1 = 1.0 - wc0;
+        var vr0 = Vector128.Create(wr0);
+        var vr1 = Vector128.Create(wr1);
+        var vc0 = Vector128.Create(wc0);
+        var vc1 = Vector128.Create(wc1);
+        int k = 0;
+        for (; k + 4 <= C || (k < C && e + k + 4 <= sEnd && d + k + 4 <= dEnd); k += 4)
+        {
+            var va = Vector128.Load(a + k);
+            var vb = Vector128.Load(b + k);
+            var vc = Vector128.Load(c + k);
+            var ve = Vector128.Load(e + k);
+            var lo = Vector128.WidenLower(va) * vr0 * vc0 + Vector128.WidenLower(vb) * vr0 * vc1 +
+                     Vector128.WidenLower(vc) * vr1 * vc0 + Vector128.WidenLower(ve) * vr1 * vc1;
+            var hi = Vector128.WidenUpper(va) * vr0 * vc0 + Vector128.WidenUpper(vb) * vr0 * vc1 +
+                     Vector128.WidenUpper(vc) * vr1 * vc0 + Vector128.WidenUpper(ve) * vr1 * vc1;
+            Vector128.Narrow(lo, hi).Store(d + k);
+        }
+        for (; k < C; k++) d[k] = (float)((double)a[k] * wr0 * wc0 + (double)b[k] * wr0 * wc1 + (double)c[k] * wr1 * wc0 + (double)e[k] * wr1 * wc1);
     }
 
     /// <summary>Four one-channel pixels blended as scipy sums them, in double, rounded to float once.</summary>

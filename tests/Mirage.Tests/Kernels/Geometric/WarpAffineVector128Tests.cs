@@ -1,5 +1,6 @@
 using static Mirage.Tests.Kernels.Geometric.WarpTestData;
 using static Mirage.Tests.Kernels.TestImages;
+using System.Runtime.InteropServices;
 using CsCheck;
 using Mirage.Geometry;
 using Mirage.Imaging;
@@ -12,7 +13,7 @@ namespace Mirage.Tests.Kernels.Geometric;
 /// <summary>
 /// The 128-bit paths (machines without AVX2, ARM64), forced on this machine: the byte bilinear kernel with both its
 /// blends (SSSE3 and the portable one ARM64 runs) and the order-0 byte path must give exactly the scalar path's bytes,
-/// also through the fused byte → float warp in both layouts.
+/// also through the fused byte → float warp in both layouts; the float warp (both orders) exactly its bits.
 /// </summary>
 public class WarpAffineVector128Tests
 {
@@ -47,6 +48,22 @@ public class WarpAffineVector128Tests
                 WarpAffine.ApplyToFloat(src, fv, dh, dw, Layouts[l], m, options, [2f], [-1f], path);
                 if (!fv.AsSpan().SequenceEqual(fs[l])) { where = $"fused {Layouts[l]} " + where; return false; }
             }
+        }
+        where = "";
+        return true;
+    }
+
+    private static bool FloatSameAsScalar(Image<float> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
+    {
+        using var s = new Image<float>(dh, dw, src.Channels);
+        WarpAffine.Apply(src, s, m, options, WarpPath.Scalar);
+        foreach (var path in Paths)
+        {
+            using var v = new Image<float>(s.Info);
+            WarpAffine.Apply(src, v, m, options, path);
+            where = $"float {path} {options.Interpolation} {src.Info} -> {dh}x{dw} {options.FillMode} keras={options.KerasCompatible} {m}";
+            // Bit for bit (SequenceEqual on floats would accept −0 for +0).
+            if (!MemoryMarshal.AsBytes(v.Span).SequenceEqual(MemoryMarshal.AsBytes(s.Span))) return false;
         }
         where = "";
         return true;
@@ -97,6 +114,36 @@ public class WarpAffineVector128Tests
                 return SameAsScalar(src, dh, dw, m, new WarpOptions(Interpolation.Nearest, Fills[fill], Cval), out _);
             }, iter: 200);
 
+    [Fact]
+    public void FloatVector128EqualsScalarOnRandomMatricesAndImages() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, Matrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, linear, m, seed) =>
+            {
+                using var src = RandomFloat(h, w, c, seed);
+                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval, keras);
+                return FloatSameAsScalar(src, h, w, m, options, out _);
+            }, iter: 400);
+
+    [Fact]
+    public void FloatVector128EqualsScalarAtTies() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, TieMatrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, linear, m, seed) =>
+            {
+                using var src = RandomFloat(h, w, c, seed);
+                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval, keras);
+                return FloatSameAsScalar(src, h, w, m, options, out _);
+            }, iter: 400);
+
+    [Fact]
+    public void FloatVector128EqualsScalarOnAnotherOutputSize() =>
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 40], Gen.Select(Gen.Int[1, 60], Gen.Int[1, 60]), Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Matrices, Gen.ULong)
+            .Sample((h, w, dst, c, fill, linear, m, seed) =>
+            {
+                using var src = RandomFloat(h, w, c, seed);
+                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval);
+                return FloatSameAsScalar(src, dst.Item1, dst.Item2, m, options, out _);
+            }, iter: 200);
+
     [Theory]
     [InlineData("shift 0.5 0.25")]
     [InlineData("shift corner")]
@@ -128,7 +175,10 @@ public class WarpAffineVector128Tests
                                 _ => AffineMatrix.Identity,
                             };
                             using var src = RandomByte(h, w, c, seed++);
-                            Assert.True(SameAsScalar(src, h, w, m, new WarpOptions(order, fill, Cval, keras), out string where), where);
+                            using var fsrc = ImageConvert.ToFloat(src);
+                            var options = new WarpOptions(order, fill, Cval, keras);
+                            Assert.True(SameAsScalar(src, h, w, m, options, out string where), where);
+                            Assert.True(FloatSameAsScalar(fsrc, h, w, m, options, out where), where);
                         }
     }
 
@@ -141,13 +191,16 @@ public class WarpAffineVector128Tests
     {
         var rng = new RandomStream((ulong)(h * w + c));
         using var src = RandomByte(h, w, c, 5);
+        using var fsrc = RandomFloat(h, w, c, 6);
         foreach (var fill in Fills)
             foreach (var order in Orders)
                 for (int trial = 0; trial < 3; trial++)
                 {
                     var m = AffineMatrix.FromKeras(rng.Uniform(-30, 30), rng.Uniform(-0.2, 0.2) * h, rng.Uniform(-0.2, 0.2) * w, rng.Uniform(-10, 10),
                         rng.Uniform(0.8, 1.2), rng.Uniform(0.8, 1.2), h, w, CentreConvention.PixelCentre)!.Value;
-                    Assert.True(SameAsScalar(src, h, w, m, new WarpOptions(order, fill, Cval), out string where), where);
+                    var options = new WarpOptions(order, fill, Cval);
+                    Assert.True(SameAsScalar(src, h, w, m, options, out string where), where);
+                    Assert.True(FloatSameAsScalar(fsrc, h, w, m, options, out where), where);
                 }
     }
 }
