@@ -8,6 +8,19 @@ using Mirage.Kernels.Photometric;
 
 namespace Mirage.Kernels.Geometric;
 
+/// <summary>Which code the warp may take (tests and benchmarks force the narrower ones).</summary>
+internal enum WarpPath
+{
+    /// <summary>Scalar code only.</summary>
+    Scalar,
+    /// <summary>The 128-bit paths, the byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
+    Vector128Portable,
+    /// <summary>The 128-bit paths, the byte bilinear blend with SSSE3 pshufb + pmaddwd where available (else the portable one).</summary>
+    Vector128,
+    /// <summary>The widest available: AVX2 when supported, else the 128-bit paths where Vector128 is accelerated, else scalar.</summary>
+    Vector256,
+}
+
 /// <summary>
 /// One-pass affine resampling: dst(r, c) = src(m · (r, c)), with scipy.ndimage.affine_transform's semantics
 /// (scipy 1.10, orders 0 and 1, no prefilter). The destination may differ in height and width from the source
@@ -34,23 +47,13 @@ namespace Mirage.Kernels.Geometric;
 /// and (w10, w11), round, pack, compact to C bytes per pixel. Same integers as <see cref="FixedPixel"/>. Order-0 bytes
 /// use one 32-bit gather per eight pixels; floats compute indices and weights eight at a time and blend each pixel's
 /// channels four at a time in double; with fill modes other than 'nearest' both send chunks that touch the border to
-/// the per-pixel path. Without AVX2, bilinear bytes take a 128-bit kernel, four pixels per step (cross-platform
-/// Vector128 for coordinates and weights; the blend is SSSE3 pshufb + pmaddwd on x86, widen-and-multiply elsewhere, e.g.
-/// ARM64), and everything else goes through the scalar code; all compute the same numbers.</para>
+/// the per-pixel path. Without AVX2, 128-bit paths, four pixels per step, cross-platform Vector128 except one blend:
+/// bilinear bytes compute coordinates and weights in vectors and blend with SSSE3 pshufb + pmaddwd on x86,
+/// widen-and-multiply elsewhere (e.g. ARM64); order-0 bytes compute the double coordinates, indices and offsets in
+/// vectors and copy each pixel with scalar loads (<see cref="NearestRow128"/>); floats compute indices and weights in
+/// double vectors and blend each pixel's channels as pairs of doubles (<see cref="FloatRow128"/>). As with AVX2, chunks
+/// that touch the border under fill modes other than 'nearest' take the per-pixel path. All compute the same numbers.</para>
 /// </remarks>
-/// <summary>Which code the byte bilinear kernel may take (tests and benchmarks force the narrower ones).</summary>
-internal enum WarpPath
-{
-    /// <summary>Scalar code only.</summary>
-    Scalar,
-    /// <summary>The 128-bit byte bilinear kernel with the portable blend (widen to 32 bits, multiply): what ARM64 and x86 without SSSE3 run.</summary>
-    Vector128Portable,
-    /// <summary>The 128-bit byte bilinear kernel (SSSE3 pshufb + pmaddwd where available, else the portable blend); everything else scalar.</summary>
-    Vector128,
-    /// <summary>The widest available: AVX2 when supported, else the 128-bit kernel, else scalar.</summary>
-    Vector256,
-}
-
 public static unsafe class WarpAffine
 {
     /// <summary>Fractional bits of the separable weights of the per-pixel byte path (<see cref="BytePixel"/>: borders of reflect/wrap, degenerate images).</summary>
@@ -191,6 +194,8 @@ public static unsafe class WarpAffine
         public readonly int SrcH, SrcW, C, Stride, SrcLen, DstW, DstLen;
         public readonly WarpBoundary.Mode Mode;
         public readonly bool Linear, Vector;
+        /// <summary>The 128-bit double-coordinate path (order-0 bytes, floats), where <see cref="Vector"/> (AVX2) is not taken.</summary>
+        public readonly bool Vector128Double;
         public readonly double M00, M01, M02, M10, M11, M12;
         /// <summary>Bilinear bytes in fixed point (<see cref="FixedPixel"/>): images of 2..32767 rows and columns, moderate column steps.</summary>
         public readonly bool Fixed, FixedVector;
@@ -219,8 +224,10 @@ public static unsafe class WarpAffine
             (M00, M01, M02, M10, M11, M12) = (m.M00, m.M01, m.M02, m.M10, m.M11, m.M12);
             // The vector path clamps coordinates in double; it needs them finite (|m| ≤ 1e100 keeps every sum finite).
             const double Sane = 1e100;
-            Vector = vectorized && Avx2.IsSupported && Math.Abs(M00) <= Sane && Math.Abs(M01) <= Sane && Math.Abs(M02) <= Sane &&
-                     Math.Abs(M10) <= Sane && Math.Abs(M11) <= Sane && Math.Abs(M12) <= Sane;
+            bool sane = Math.Abs(M00) <= Sane && Math.Abs(M01) <= Sane && Math.Abs(M02) <= Sane &&
+                        Math.Abs(M10) <= Sane && Math.Abs(M11) <= Sane && Math.Abs(M12) <= Sane;
+            Vector = vectorized && Avx2.IsSupported && sane;
+            Vector128Double = !Vector && path != WarpPath.Scalar && Vector128.IsHardwareAccelerated && sane;
             Fixed = Linear && SrcH is >= 2 and <= 32767 && SrcW is >= 2 and <= 32767 &&
                     Math.Abs(M01) * (DstW - 1) <= FixLimit && Math.Abs(M11) * (DstW - 1) <= FixLimit;
             EndR = Fixed ? Fix((DstW - 1) * M01) : 0;
@@ -296,6 +303,56 @@ public static unsafe class WarpAffine
             ? Avx.CompareLessThan(sr, limR) & Avx.CompareLessThan(sc, limC)
             : Avx.CompareLessThanOrEqual(sr, limR) & Avx.CompareLessThanOrEqual(sc, limC);
         return Avx.MoveMask(ge & le) == 0xF;
+    }
+
+    // ---------------------------------------------------------------- four pixels' coordinates, 128-bit
+
+    /// <summary>2^52: adding it to an integer-valued double in [0, 2^31) puts the integer in the low 32 bits of its bits.</summary>
+    private const double IntMagic = 4503599627370496.0;
+
+    /// <summary>Four source coordinates along one axis, scipy's (base + x·m1) + m2: lanes x, x + 1 (lo) and x + 2, x + 3 (hi).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Coords4(Vector128<double> b, Vector128<double> m1, Vector128<double> m2, Vector128<double> xs,
+        out Vector128<double> lo, out Vector128<double> hi)
+    {
+        lo = (b + xs * m1) + m2;
+        hi = (b + (xs + Vector128.Create(2.0)) * m1) + m2;
+    }
+
+    /// <summary>
+    /// Four integer-valued doubles in [0, 2^31) as ints, with no float-to-int instruction (x86 without AVX-512 has
+    /// none for 64-bit lanes): exact, see <see cref="IntMagic"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> ToInt4(Vector128<double> lo, Vector128<double> hi)
+    {
+        var magic = Vector128.Create(IntMagic);
+        return Vector128.Narrow((lo + magic).AsInt64(), (hi + magic).AsInt64());
+    }
+
+    /// <summary>Clamps to [0, last] in double, so far-away coordinates cannot overflow an int; a no-op inside.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Clamp128(Vector128<double> v, Vector128<double> last) =>
+        Vector128.MinNative(Vector128.MaxNative(v, Vector128<double>.Zero), last);
+
+    /// <summary>Order 0 along one axis: clamp(floor(c + 0.5), 0, n − 1), as <see cref="NearestIndex"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> NearestIndex128(Vector128<double> c, Vector128<double> last) =>
+        Clamp128(Vector128.Floor(c + Vector128.Create(0.5)), last);
+
+    /// <summary>True when all four sources are interior, as <see cref="Inside"/> (limits n − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Inside4(Vector128<double> srLo, Vector128<double> srHi, Vector128<double> scLo, Vector128<double> scHi,
+        Vector128<double> limR, Vector128<double> limC, bool linear)
+    {
+        var zero = Vector128<double>.Zero;
+        var ge = Vector128.GreaterThanOrEqual(srLo, zero) & Vector128.GreaterThanOrEqual(srHi, zero) &
+                 Vector128.GreaterThanOrEqual(scLo, zero) & Vector128.GreaterThanOrEqual(scHi, zero);
+        var le = linear
+            ? Vector128.LessThan(srLo, limR) & Vector128.LessThan(srHi, limR) & Vector128.LessThan(scLo, limC) & Vector128.LessThan(scHi, limC)
+            : Vector128.LessThanOrEqual(srLo, limR) & Vector128.LessThanOrEqual(srHi, limR) &
+              Vector128.LessThanOrEqual(scLo, limC) & Vector128.LessThanOrEqual(scHi, limC);
+        return (ge & le).ExtractMostSignificantBits() == 0b11;
     }
 
     // ---------------------------------------------------------------- float
@@ -375,7 +432,135 @@ public static unsafe class WarpAffine
                 }
             }
         }
+        else if (p.Vector128Double)
+        {
+            x = FloatRow128(ps, drow, dEnd, baseR, baseC, p, cval);
+        }
         for (; x < p.DstW; x++) FloatPixel(ps, drow, x, baseR, baseC, p, cval);
+    }
+
+    /// <summary>
+    /// Floats with 128-bit vectors, four pixels per step, the AVX2 path's arithmetic: scipy's coordinates, floors,
+    /// clamped neighbours, offsets and weights in double vectors (offsets exact, integers below 2^31), then each pixel
+    /// blended in double (<see cref="BlendFloat128"/>) or copied. With fill modes other than 'nearest', steps that touch
+    /// the border go to <see cref="FloatPixel"/>. Returns the first column not done.
+    /// </summary>
+    private static int FloatRow128(float* ps, float* drow, float* dEnd, double baseR, double baseC, in Plan p, float cval)
+    {
+        int C = p.C, x = 0;
+        int* offs = stackalloc int[16];
+        double* w = stackalloc double[8];
+        float* sEnd = ps + p.SrcLen;
+        bool clampAll = p.Mode == WarpBoundary.Mode.Nearest;
+        var bR = Vector128.Create(baseR);
+        var bC = Vector128.Create(baseC);
+        var m01 = Vector128.Create(p.M01);
+        var m02 = Vector128.Create(p.M02);
+        var m11 = Vector128.Create(p.M11);
+        var m12 = Vector128.Create(p.M12);
+        var lastR = Vector128.Create((double)(p.SrcH - 1));
+        var lastC = Vector128.Create((double)(p.SrcW - 1));
+        var vStride = Vector128.Create((double)p.Stride);
+        var vC = Vector128.Create((double)C);
+        var one = Vector128.Create(1.0);
+        var xs = Vector128.Create(0.0, 1.0);
+        for (; x + 4 <= p.DstW; x += 4, xs += Vector128.Create(4.0))
+        {
+            Coords4(bR, m01, m02, xs, out var srLo, out var srHi);
+            Coords4(bC, m11, m12, xs, out var scLo, out var scHi);
+            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, lastR, lastC, p.Linear))
+            {
+                for (int i = 0; i < 4; i++) FloatPixel(ps, drow, x + i, baseR, baseC, p, cval);
+                continue;
+            }
+            float* d = drow + x * C;
+            if (p.Linear)
+            {
+                var frLo = Vector128.Floor(srLo);
+                var frHi = Vector128.Floor(srHi);
+                var fcLo = Vector128.Floor(scLo);
+                var fcHi = Vector128.Floor(scHi);
+                var row0Lo = Clamp128(frLo, lastR) * vStride;
+                var row0Hi = Clamp128(frHi, lastR) * vStride;
+                var row1Lo = Clamp128(frLo + one, lastR) * vStride;
+                var row1Hi = Clamp128(frHi + one, lastR) * vStride;
+                var col0Lo = Clamp128(fcLo, lastC) * vC;
+                var col0Hi = Clamp128(fcHi, lastC) * vC;
+                var col1Lo = Clamp128(fcLo + one, lastC) * vC;
+                var col1Hi = Clamp128(fcHi + one, lastC) * vC;
+                ToInt4(row0Lo + col0Lo, row0Hi + col0Hi).Store(offs);
+                ToInt4(row0Lo + col1Lo, row0Hi + col1Hi).Store(offs + 4);
+                ToInt4(row1Lo + col0Lo, row1Hi + col0Hi).Store(offs + 8);
+                ToInt4(row1Lo + col1Lo, row1Hi + col1Hi).Store(offs + 12);
+                // scipy's weights: w0 = 1 − t, w1 = 1 − w0 (not t), accumulated in double.
+                var wr0Lo = one - (srLo - frLo);
+                var wr0Hi = one - (srHi - frHi);
+                var wc0Lo = one - (scLo - fcLo);
+                var wc0Hi = one - (scHi - fcHi);
+                if (C == 1)
+                {
+                    Vector128.Narrow(Blend2(ps, offs, wr0Lo, wc0Lo), Blend2(ps, offs + 2, wr0Hi, wc0Hi)).Store(d);
+                    continue;
+                }
+                wr0Lo.Store(w);
+                wr0Hi.Store(w + 2);
+                wc0Lo.Store(w + 4);
+                wc0Hi.Store(w + 6);
+                for (int i = 0; i < 4; i++)
+                    BlendFloat128(ps + offs[i], ps + offs[4 + i], ps + offs[8 + i], ps + offs[12 + i], C, w[i], w[4 + i], d + i * C, sEnd, dEnd);
+            }
+            else
+            {
+                var off = ToInt4(NearestIndex128(srLo, lastR) * vStride + NearestIndex128(scLo, lastC) * vC,
+                                 NearestIndex128(srHi, lastR) * vStride + NearestIndex128(scHi, lastC) * vC);
+                if (C == 1)
+                {
+                    Vector128.Create(ps[off.ToScalar()], ps[off.GetElement(1)], ps[off.GetElement(2)], ps[off.GetElement(3)]).Store(d);
+                    continue;
+                }
+                for (int i = 0; i < 4; i++) CopyFloat(ps + off.GetElement(i), C, d + i * C, sEnd, dEnd);
+            }
+        }
+        return x;
+    }
+
+    /// <summary>Two one-channel pixels (neighbour offsets at o, o + 4, o + 8, o + 12) blended as scipy sums them, in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<double> Blend2(float* ps, int* o, Vector128<double> wr0, Vector128<double> wc0)
+    {
+        var one = Vector128.Create(1.0);
+        var wr1 = one - wr0;
+        var wc1 = one - wc0;
+        var va = Vector128.Create((double)ps[o[0]], ps[o[1]]);
+        var vb = Vector128.Create((double)ps[o[4]], ps[o[5]]);
+        var vc = Vector128.Create((double)ps[o[8]], ps[o[9]]);
+        var ve = Vector128.Create((double)ps[o[12]], ps[o[13]]);
+        return va * wr0 * wc0 + vb * wr0 * wc1 + vc * wr1 * wc0 + ve * wr1 * wc1;
+    }
+
+    /// <summary><see cref="BlendFloat"/> with 128-bit vectors: four channels as two pairs of doubles, the same overreach rules.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendFloat128(float* a, float* b, float* c, float* e, int C, double wr0, double wc0, float* d, float* sEnd, float* dEnd)
+    {
+        double wr1 = 1.0 - wr0, wc1 = 1.0 - wc0;
+        var vr0 = Vector128.Create(wr0);
+        var vr1 = Vector128.Create(wr1);
+        var vc0 = Vector128.Create(wc0);
+        var vc1 = Vector128.Create(wc1);
+        int k = 0;
+        for (; k + 4 <= C || (k < C && e + k + 4 <= sEnd && d + k + 4 <= dEnd); k += 4)
+        {
+            var va = Vector128.Load(a + k);
+            var vb = Vector128.Load(b + k);
+            var vc = Vector128.Load(c + k);
+            var ve = Vector128.Load(e + k);
+            var lo = Vector128.WidenLower(va) * vr0 * vc0 + Vector128.WidenLower(vb) * vr0 * vc1 +
+                     Vector128.WidenLower(vc) * vr1 * vc0 + Vector128.WidenLower(ve) * vr1 * vc1;
+            var hi = Vector128.WidenUpper(va) * vr0 * vc0 + Vector128.WidenUpper(vb) * vr0 * vc1 +
+                     Vector128.WidenUpper(vc) * vr1 * vc0 + Vector128.WidenUpper(ve) * vr1 * vc1;
+            Vector128.Narrow(lo, hi).Store(d + k);
+        }
+        for (; k < C; k++) d[k] = (float)((double)a[k] * wr0 * wc0 + (double)b[k] * wr0 * wc1 + (double)c[k] * wr1 * wc0 + (double)e[k] * wr1 * wc1);
     }
 
     /// <summary>Four one-channel pixels blended as scipy sums them, in double, rounded to float once.</summary>
@@ -1017,7 +1202,60 @@ public static unsafe class WarpAffine
                 for (int i = 0; i < 8; i++) CopyByte(ps + offs[i], C, d + i * C, sEnd, dEnd);
             }
         }
+        else if (p.Vector128Double && !p.Linear)
+        {
+            x = NearestRow128(ps, drow, dEnd, baseR, baseC, p, cval);
+        }
         for (; x < p.DstW; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
+    }
+
+    /// <summary>
+    /// Order-0 bytes with 128-bit vectors, four pixels per step: scipy's coordinates, the clamped floor(c + 0.5) and the
+    /// byte offsets in double (all integers below 2^31, so exact), then each pixel's C bytes copied. With fill modes
+    /// other than 'nearest', steps that touch the border go to <see cref="BytePixel"/>. Returns the first column not done.
+    /// </summary>
+    private static int NearestRow128(byte* ps, byte* drow, byte* dEnd, double baseR, double baseC, in Plan p, byte cval)
+    {
+        int C = p.C, x = 0;
+        byte* sEnd = ps + p.SrcLen;
+        bool clampAll = p.Mode == WarpBoundary.Mode.Nearest, small = C <= 4;
+        // A 4-byte copy reads up to 3 bytes past its pixel.
+        var srcLimit = Vector128.Create(p.SrcLen - 4);
+        var bR = Vector128.Create(baseR);
+        var bC = Vector128.Create(baseC);
+        var m01 = Vector128.Create(p.M01);
+        var m02 = Vector128.Create(p.M02);
+        var m11 = Vector128.Create(p.M11);
+        var m12 = Vector128.Create(p.M12);
+        var lastR = Vector128.Create((double)(p.SrcH - 1));
+        var lastC = Vector128.Create((double)(p.SrcW - 1));
+        var vStride = Vector128.Create((double)p.Stride);
+        var vC = Vector128.Create((double)C);
+        var xs = Vector128.Create(0.0, 1.0);
+        for (; x + 4 <= p.DstW; x += 4, xs += Vector128.Create(4.0))
+        {
+            Coords4(bR, m01, m02, xs, out var srLo, out var srHi);
+            Coords4(bC, m11, m12, xs, out var scLo, out var scHi);
+            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, lastR, lastC, linear: false))
+            {
+                for (int i = 0; i < 4; i++) BytePixel(ps, drow, x + i, baseR, baseC, p, cval);
+                continue;
+            }
+            var off = ToInt4(NearestIndex128(srLo, lastR) * vStride + NearestIndex128(scLo, lastC) * vC,
+                             NearestIndex128(srHi, lastR) * vStride + NearestIndex128(scHi, lastC) * vC);
+            byte* d = drow + x * C;
+            // In ascending order: each 4-byte store's spill into the next pixel is overwritten by that pixel.
+            if (small && !Vector128.GreaterThanAny(off, srcLimit) && d + 3 * C + 4 <= dEnd)
+            {
+                *(uint*)d = *(uint*)(ps + off.ToScalar());
+                *(uint*)(d + C) = *(uint*)(ps + off.GetElement(1));
+                *(uint*)(d + 2 * C) = *(uint*)(ps + off.GetElement(2));
+                *(uint*)(d + 3 * C) = *(uint*)(ps + off.GetElement(3));
+                continue;
+            }
+            for (int i = 0; i < 4; i++) CopyByte(ps + off.GetElement(i), C, d + i * C, sEnd, dEnd);
+        }
+        return x;
     }
 
     private static readonly Vector256<byte> Compact3 = Vector256.Create(

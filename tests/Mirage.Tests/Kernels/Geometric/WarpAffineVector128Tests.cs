@@ -1,5 +1,6 @@
 using static Mirage.Tests.Kernels.Geometric.WarpTestData;
 using static Mirage.Tests.Kernels.TestImages;
+using System.Runtime.InteropServices;
 using CsCheck;
 using Mirage.Geometry;
 using Mirage.Imaging;
@@ -10,28 +11,59 @@ using Mirage.Randomness;
 namespace Mirage.Tests.Kernels.Geometric;
 
 /// <summary>
-/// The 128-bit byte bilinear kernel (machines without AVX2, ARM64), forced on this machine: both its blends (SSSE3 and
-/// the portable one ARM64 runs) must give exactly the scalar path's bytes.
+/// The 128-bit paths (machines without AVX2, ARM64), forced on this machine: the byte bilinear kernel with both its
+/// blends (SSSE3 and the portable one ARM64 runs) and the order-0 byte path must give exactly the scalar path's bytes,
+/// also through the fused byte → float warp in both layouts; the float warp (both orders) exactly its bits.
 /// </summary>
 public class WarpAffineVector128Tests
 {
     private static readonly WarpPath[] Paths = [WarpPath.Vector128, WarpPath.Vector128Portable];
+    private static readonly DataLayout[] Layouts = [DataLayout.ChannelsLast, DataLayout.ChannelsFirst];
+    private static readonly Interpolation[] Orders = [Interpolation.Bilinear, Interpolation.Nearest];
+
+    /// <summary>Matrices of quarters and halves: order 0 meets exact ties (c + 0.5 an integer) on most pixels.</summary>
+    private static readonly Gen<AffineMatrix> TieMatrices =
+        Gen.Select(Gen.Int[-8, 8], Gen.Int[-8, 8], Gen.Int[-80, 80], Gen.Int[-8, 8], Gen.Int[-8, 8], Gen.Int[-80, 80])
+            .Select((a, b, c, d, e, f) => new AffineMatrix(a / 4.0, b / 4.0, c / 2.0, d / 4.0, e / 4.0, f / 2.0));
 
     private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
     {
         using var s = new Image<byte>(dh, dw, src.Channels);
         WarpAffine.Apply(src, s, m, options, WarpPath.Scalar);
-        var fs = new float[s.Length];
-        WarpAffine.ApplyToFloat(src, fs, dh, dw, DataLayout.ChannelsFirst, m, options, [2f], [-1f], WarpPath.Scalar);
+        var fs = new float[2][];
+        for (int l = 0; l < 2; l++)
+        {
+            fs[l] = new float[s.Length];
+            WarpAffine.ApplyToFloat(src, fs[l], dh, dw, Layouts[l], m, options, [2f], [-1f], WarpPath.Scalar);
+        }
         foreach (var path in Paths)
         {
             using var v = new Image<byte>(s.Info);
             WarpAffine.Apply(src, v, m, options, path);
-            where = $"{path} {src.Info} -> {dh}x{dw} {options.FillMode} keras={options.KerasCompatible} {m}";
+            where = $"{path} {options.Interpolation} {src.Info} -> {dh}x{dw} {options.FillMode} keras={options.KerasCompatible} {m}";
             if (!v.Span.SequenceEqual(s.Span)) return false;
-            var fv = new float[s.Length];
-            WarpAffine.ApplyToFloat(src, fv, dh, dw, DataLayout.ChannelsFirst, m, options, [2f], [-1f], path);
-            if (!fv.AsSpan().SequenceEqual(fs)) { where = "fused " + where; return false; }
+            for (int l = 0; l < 2; l++)
+            {
+                var fv = new float[s.Length];
+                WarpAffine.ApplyToFloat(src, fv, dh, dw, Layouts[l], m, options, [2f], [-1f], path);
+                if (!fv.AsSpan().SequenceEqual(fs[l])) { where = $"fused {Layouts[l]} " + where; return false; }
+            }
+        }
+        where = "";
+        return true;
+    }
+
+    private static bool FloatSameAsScalar(Image<float> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
+    {
+        using var s = new Image<float>(dh, dw, src.Channels);
+        WarpAffine.Apply(src, s, m, options, WarpPath.Scalar);
+        foreach (var path in Paths)
+        {
+            using var v = new Image<float>(s.Info);
+            WarpAffine.Apply(src, v, m, options, path);
+            where = $"float {path} {options.Interpolation} {src.Info} -> {dh}x{dw} {options.FillMode} keras={options.KerasCompatible} {m}";
+            // Bit for bit (SequenceEqual on floats would accept −0 for +0).
+            if (!MemoryMarshal.AsBytes(v.Span).SequenceEqual(MemoryMarshal.AsBytes(s.Span))) return false;
         }
         where = "";
         return true;
@@ -55,6 +87,63 @@ public class WarpAffineVector128Tests
                 return SameAsScalar(src, dh, dw, m, new WarpOptions(Interpolation.Bilinear, Fills[fill], Cval), out _);
             }, iter: 200);
 
+    [Fact]
+    public void NearestVector128EqualsScalarOnRandomMatricesAndImages() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Matrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, m, seed) =>
+            {
+                using var src = RandomByte(h, w, c, seed);
+                return SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Nearest, Fills[fill], Cval, keras), out _);
+            }, iter: 400);
+
+    [Fact]
+    public void NearestVector128EqualsScalarAtTies() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, TieMatrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, m, seed) =>
+            {
+                using var src = RandomByte(h, w, c, seed);
+                return SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Nearest, Fills[fill], Cval, keras), out _);
+            }, iter: 400);
+
+    [Fact]
+    public void NearestVector128EqualsScalarOnAnotherOutputSize() =>
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 40], Gen.Int[1, 60], Gen.Int[1, 60], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Matrices, Gen.ULong)
+            .Sample((h, w, dh, dw, c, fill, m, seed) =>
+            {
+                using var src = RandomByte(h, w, c, seed);
+                return SameAsScalar(src, dh, dw, m, new WarpOptions(Interpolation.Nearest, Fills[fill], Cval), out _);
+            }, iter: 200);
+
+    [Fact]
+    public void FloatVector128EqualsScalarOnRandomMatricesAndImages() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, Matrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, linear, m, seed) =>
+            {
+                using var src = RandomFloat(h, w, c, seed);
+                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval, keras);
+                return FloatSameAsScalar(src, h, w, m, options, out _);
+            }, iter: 400);
+
+    [Fact]
+    public void FloatVector128EqualsScalarAtTies() =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, TieMatrices, Gen.ULong)
+            .Sample((h, w, c, fill, keras, linear, m, seed) =>
+            {
+                using var src = RandomFloat(h, w, c, seed);
+                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval, keras);
+                return FloatSameAsScalar(src, h, w, m, options, out _);
+            }, iter: 400);
+
+    [Fact]
+    public void FloatVector128EqualsScalarOnAnotherOutputSize() =>
+        Gen.Select(Gen.Int[1, 40], Gen.Int[1, 40], Gen.Select(Gen.Int[1, 60], Gen.Int[1, 60]), Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Matrices, Gen.ULong)
+            .Sample((h, w, dst, c, fill, linear, m, seed) =>
+            {
+                using var src = RandomFloat(h, w, c, seed);
+                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval);
+                return FloatSameAsScalar(src, dst.Item1, dst.Item2, m, options, out _);
+            }, iter: 200);
+
     [Theory]
     [InlineData("shift 0.5 0.25")]
     [InlineData("shift corner")]
@@ -68,24 +157,29 @@ public class WarpAffineVector128Tests
     {
         ulong seed = 11;
         foreach (var (h, w) in new[] { (1, 1), (1, 37), (37, 1), (2, 2), (2, 40), (3, 5), (17, 23), (40, 40) })
-            foreach (int c in new[] { 1, 2, 3, 4 })
+            foreach (int c in new[] { 1, 2, 3, 4, 5 })
                 foreach (var fill in Fills)
-                {
-                    var m = name switch
-                    {
-                        "shift 0.5 0.25" => AffineMatrix.Shift(0.5, 0.25),
-                        // Samples around the bottom-right corner: loads that must not run past the source.
-                        "shift corner" => AffineMatrix.Shift(h * 0.6, w * 0.6),
-                        "rotate 90" => AffineMatrix.FromKeras(90, 0, 0, 0, 1, 1, h, w, CentreConvention.PixelCentre)!.Value,
-                        "rotate 180" => AffineMatrix.FromKeras(180, 0, 0, 0, 1, 1, h, w, CentreConvention.PixelCentre)!.Value,
-                        "zoom out 3" => AffineMatrix.FromKeras(0, 0, 0, 0, 3, 3, h, w, CentreConvention.PixelCentre)!.Value,
-                        "zoom in 0.3" => AffineMatrix.FromKeras(0, 0, 0, 0, 0.3, 0.3, h, w, CentreConvention.PixelCentre)!.Value,
-                        "flip" => new AffineMatrix(1, 0, 0, 0, -1, w - 1),
-                        _ => AffineMatrix.Identity,
-                    };
-                    using var src = RandomByte(h, w, c, seed++);
-                    Assert.True(SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Bilinear, fill, Cval), out string where), where);
-                }
+                    foreach (var order in Orders)
+                        foreach (bool keras in new[] { false, true })
+                        {
+                            var m = name switch
+                            {
+                                "shift 0.5 0.25" => AffineMatrix.Shift(0.5, 0.25),
+                                // Samples around the bottom-right corner: loads that must not run past the source.
+                                "shift corner" => AffineMatrix.Shift(h * 0.6, w * 0.6),
+                                "rotate 90" => AffineMatrix.FromKeras(90, 0, 0, 0, 1, 1, h, w, CentreConvention.PixelCentre)!.Value,
+                                "rotate 180" => AffineMatrix.FromKeras(180, 0, 0, 0, 1, 1, h, w, CentreConvention.PixelCentre)!.Value,
+                                "zoom out 3" => AffineMatrix.FromKeras(0, 0, 0, 0, 3, 3, h, w, CentreConvention.PixelCentre)!.Value,
+                                "zoom in 0.3" => AffineMatrix.FromKeras(0, 0, 0, 0, 0.3, 0.3, h, w, CentreConvention.PixelCentre)!.Value,
+                                "flip" => new AffineMatrix(1, 0, 0, 0, -1, w - 1),
+                                _ => AffineMatrix.Identity,
+                            };
+                            using var src = RandomByte(h, w, c, seed++);
+                            using var fsrc = ImageConvert.ToFloat(src);
+                            var options = new WarpOptions(order, fill, Cval, keras);
+                            Assert.True(SameAsScalar(src, h, w, m, options, out string where), where);
+                            Assert.True(FloatSameAsScalar(fsrc, h, w, m, options, out where), where);
+                        }
     }
 
     [Theory]
@@ -97,12 +191,16 @@ public class WarpAffineVector128Tests
     {
         var rng = new RandomStream((ulong)(h * w + c));
         using var src = RandomByte(h, w, c, 5);
+        using var fsrc = RandomFloat(h, w, c, 6);
         foreach (var fill in Fills)
-            for (int trial = 0; trial < 3; trial++)
-            {
-                var m = AffineMatrix.FromKeras(rng.Uniform(-30, 30), rng.Uniform(-0.2, 0.2) * h, rng.Uniform(-0.2, 0.2) * w, rng.Uniform(-10, 10),
-                    rng.Uniform(0.8, 1.2), rng.Uniform(0.8, 1.2), h, w, CentreConvention.PixelCentre)!.Value;
-                Assert.True(SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Bilinear, fill, Cval), out string where), where);
-            }
+            foreach (var order in Orders)
+                for (int trial = 0; trial < 3; trial++)
+                {
+                    var m = AffineMatrix.FromKeras(rng.Uniform(-30, 30), rng.Uniform(-0.2, 0.2) * h, rng.Uniform(-0.2, 0.2) * w, rng.Uniform(-10, 10),
+                        rng.Uniform(0.8, 1.2), rng.Uniform(0.8, 1.2), h, w, CentreConvention.PixelCentre)!.Value;
+                    var options = new WarpOptions(order, fill, Cval);
+                    Assert.True(SameAsScalar(src, h, w, m, options, out string where), where);
+                    Assert.True(FloatSameAsScalar(fsrc, h, w, m, options, out where), where);
+                }
     }
 }
