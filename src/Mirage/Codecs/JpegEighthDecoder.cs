@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Mirage.Imaging;
 
 namespace Mirage.Codecs;
@@ -22,8 +23,8 @@ namespace Mirage.Codecs;
 /// </remarks>
 internal static class JpegEighthDecoder
 {
-    private const int DcBits = 9, AcBits = 11, SkipBits = 12;
-    private const int SkipEndsBlock = 1 << 16;
+    private const int DcBits = 9, AcBits = 11, SkipBits = 13;
+    private const int SkipEndsBlock = 1 << 14;
 
     /// <summary>
     /// Whether <see cref="TurboJpeg.TryDecode"/> hands 1/8-scale decodes to this decoder (default true; false with
@@ -77,10 +78,11 @@ internal static class JpegEighthDecoder
         public int[] Fast = [];
         /// <summary>
         /// AC only: for each <see cref="SkipBits"/>-bit window, the whole codes (with their extra bits) it holds, up to
-        /// and including an end of block: bits 0–7 their length, 8–15 how far they advance the coefficient index
-        /// (end of block not counted), <see cref="SkipEndsBlock"/> when the last is an end of block. 0: no whole code.
+        /// and including an end of block: bits 0–3 their length, 8–13 how far they advance the coefficient index (end
+        /// of block not counted; 63 when 63 or more), <see cref="SkipEndsBlock"/> when the last is an end of block.
+        /// 0: no whole code. 16 bits an entry so the table stays in L1.
         /// </summary>
-        public int[] Skip = [];
+        public ushort[] Skip = [];
     }
 
     private sealed class Frame
@@ -312,8 +314,8 @@ internal static class JpegEighthDecoder
                     t.Fast[idx] = dc ? (symbols[k] << 16) | l : AcEntry(symbols[k], l, idx);
         if (!dc)
         {
-            t.Skip = new int[1 << SkipBits];
-            for (int window = 0; window < t.Skip.Length; window++) t.Skip[window] = SkipEntry(t, window);
+            t.Skip = new ushort[1 << SkipBits];
+            for (int window = 0; window < t.Skip.Length; window++) t.Skip[window] = (ushort)SkipEntry(t, window);
         }
         return t;
     }
@@ -350,7 +352,7 @@ internal static class JpegEighthDecoder
             if (used + length + size > SkipBits) break;
             used += length + size;
             advance += size == 0 ? 16 : run + 1;
-            if (advance >= 64) break;
+            if (advance >= 63) return used | (63 << 8); // k + 63 ≥ 64: never taken, the block may end inside
         }
         return used == 0 ? 0 : used | (advance << 8);
     }
@@ -494,14 +496,14 @@ internal static class JpegEighthDecoder
                     if (c.Scale == 1)
                     {
                         // AC codes skipped: several per lookup while the block cannot end inside the window.
-                        ref int skip = ref MemoryMarshal.GetArrayDataReference(ac.Skip);
+                        ref ushort skip = ref MemoryMarshal.GetArrayDataReference(ac.Skip);
                         for (int k = 1; k < 64;)
                         {
                             bits |= BinaryPrimitives.ReverseEndianness(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref data, pos))) >> count;
                             pos += (63 - count) >> 3;
                             count |= 56;
                             e = Unsafe.Add(ref skip, (nint)(bits >> (64 - SkipBits)));
-                            int advance = (e >> 8) & 0xFF;
+                            int advance = (e >> 8) & 63;
                             if (e != 0 && k + advance < 64)
                             {
                                 bits <<= e; // the shift uses the low 6 bits: the length (≤ SkipBits)
@@ -597,7 +599,8 @@ internal static class JpegEighthDecoder
                     var coef = kept.AsSpan(64 * i, 64);
                     if (keptHasAc[i])
                     {
-                        Idct2x2(coef, c.Quant, plane, o, c.PlaneStride);
+                        if (Vector128.IsHardwareAccelerated) Idct2x2Vector(coef, c.Quant, plane, o, c.PlaneStride);
+                        else Idct2x2(coef, c.Quant, plane, o, c.PlaneStride);
                         coef.Clear();
                     }
                     else
@@ -616,7 +619,7 @@ internal static class JpegEighthDecoder
     /// odd terms saturated to 16 bits, and the output saturated rather than wrapped. For a valid stream this is exactly
     /// jidctred.c's jpeg_idct_2x2; the SSE2 details only show on corrupt coefficients.
     /// </summary>
-    private static void Idct2x2(ReadOnlySpan<short> coef, short[] quant, byte[] plane, int offset, int stride)
+    internal static void Idct2x2(ReadOnlySpan<short> coef, short[] quant, byte[] plane, int offset, int stride)
     {
         unchecked
         {
@@ -628,6 +631,40 @@ internal static class JpegEighthDecoder
             Row(a0, a1, a3, a5, a7, plane, offset);
             Row(b0, b1, b3, b5, b7, plane, offset + stride);
         }
+    }
+
+    /// <summary>
+    /// <see cref="Idct2x2"/> with pass 1 on all eight columns at once (columns 2, 4, 6 are computed and ignored), in the
+    /// same 16-bit products and 32-bit wrapping sums; pass 2 is the scalar <see cref="Row"/>. Same bytes (tested).
+    /// </summary>
+    internal static void Idct2x2Vector(ReadOnlySpan<short> coef, short[] quant, byte[] plane, int offset, int stride)
+    {
+        var (d0, d1, d3, d5, d7) = (Dequantized(coef, quant, 0), Dequantized(coef, quant, 1), Dequantized(coef, quant, 3),
+            Dequantized(coef, quant, 5), Dequantized(coef, quant, 7));
+        const int shift = ConstBits - Pass1Bits + 2;
+        var round = Vector128.Create(1 << (shift - 1));
+        Pass1(Vector128.WidenLower(d0), Vector128.WidenLower(d1), Vector128.WidenLower(d3), Vector128.WidenLower(d5), Vector128.WidenLower(d7),
+            round, out var aLo, out var bLo);
+        Pass1(Vector128.WidenUpper(d0), Vector128.WidenUpper(d1), Vector128.WidenUpper(d3), Vector128.WidenUpper(d5), Vector128.WidenUpper(d7),
+            round, out var aHi, out var bHi);
+        Row(aLo[0], aLo[1], aLo[3], aHi[1], aHi[3], plane, offset);
+        Row(bLo[0], bLo[1], bLo[3], bHi[1], bHi[3], plane, offset + stride);
+    }
+
+    /// <summary>One row of coefficients times the quantization row, 16-bit wrapping as pmullw.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> Dequantized(ReadOnlySpan<short> coef, short[] quant, int row) =>
+        Vector128.Create(coef.Slice(8 * row, 8)) * Vector128.Create(quant.AsSpan(8 * row, 8));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pass1(Vector128<int> d0, Vector128<int> d1, Vector128<int> d3, Vector128<int> d5, Vector128<int> d7,
+        Vector128<int> round, out Vector128<int> top, out Vector128<int> bottom)
+    {
+        const int shift = ConstBits - Pass1Bits + 2;
+        var tmp10 = d0 << (ConstBits + 2);
+        var tmp0 = d1 * Fix3624509785 + d3 * -Fix1272758580 + (d5 * Fix0850430095 + d7 * -Fix0720959822);
+        top = (tmp10 + tmp0 + round) >> shift;
+        bottom = (tmp10 - tmp0 + round) >> shift;
     }
 
     private const int ConstBits = 13, Pass1Bits = 2;

@@ -152,3 +152,20 @@ public class JpegEighthDecoderTests
         }
     }
 }
+
+public class JpegEighthIdctTests
+{
+    [Fact]
+    public void VectorIdct2x2EqualsScalarIncludingOverflowingCoefficients() =>
+        Gen.Select(Gen.Short.Array[64], Gen.Short.Array[64], Gen.Int[0, 3])
+            .Sample((coef, quant, range) =>
+            {
+                // Realistic ranges and the full 16-bit range (corrupt streams), where wrapping and saturation show.
+                short Limit(short v) => range switch { 0 => (short)(v % 64), 1 => (short)(v % 1024), _ => v };
+                for (int i = 0; i < 64; i++) (coef[i], quant[i]) = (Limit(coef[i]), range == 3 ? quant[i] : (short)(Math.Abs(quant[i] % 255) + 1));
+                var (a, b) = (new byte[2 * 5], new byte[2 * 5]);
+                JpegEighthDecoder.Idct2x2(coef, quant, a, 1, 5);
+                JpegEighthDecoder.Idct2x2Vector(coef, quant, b, 1, 5);
+                return a.AsSpan().SequenceEqual(b);
+            }, iter: 5000);
+}
