@@ -173,7 +173,7 @@ public static class BenchCommand
     /// <summary>Runs <paramref name="one"/> on W threads in batches: a warm-up, then <see cref="Settings.Seconds"/> timed.</summary>
     private static (double Rate, double MedianBatchMs) Threads(Settings s, Action<Image<byte>, long> one, ImageInfo shape)
     {
-        double warmup = Math.Min(1.0, s.Seconds / 4);
+        double warmup = WarmupSeconds(s);
         var batchMs = new List<double>[s.Workers];
         long[] done = new long[s.Workers];
         long start = 0, stop = 0;
@@ -219,7 +219,7 @@ public static class BenchCommand
             Prefetch = Math.Max(2, 2 * s.Workers),
             Seed = 1,
         });
-        double warmup = Math.Min(1.0, s.Seconds / 4);
+        double warmup = WarmupSeconds(s);
         var sw = Stopwatch.StartNew();
         long delivered = 0, samples = 0;
         while (sw.Elapsed.TotalSeconds < warmup)
@@ -243,6 +243,12 @@ public static class BenchCommand
         // The median gap between batches at the consumer is the time one batch costs the pipeline as a whole.
         return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, scaled);
     }
+
+    /// <summary>
+    /// Untimed lead-in before counting: the runtime recompiles hot methods (tiered JIT) on a background thread for a
+    /// second or two, which with every core busy would otherwise be counted against the multi-threaded runs.
+    /// </summary>
+    private static double WarmupSeconds(Settings s) => Math.Min(2.5, Math.Max(1.0, s.Seconds / 2));
 
     private static double Median(IEnumerable<double> values)
     {
