@@ -24,7 +24,7 @@ run() { echo "## $*   ($(date -u +%H:%M:%S))"; "$@"; }
   done
   echo "# 2 workers / 1 worker, alternated"
   for pair in 1 2 3; do
-    for w in 1 2; do run ./mirage bench /tmp/office --workers $w --json | grep directory_images_per_second; done
+    for w in 1 2; do run ./mirage bench /tmp/office --workers $w --json | grep -E '^## |directory_images_per_second'; done
   done
   echo "# end $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 } 2>&1 | tee "$out"
