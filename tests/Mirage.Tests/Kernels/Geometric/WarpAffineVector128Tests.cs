@@ -87,9 +87,9 @@ public class WarpAffineVector128Tests
                 return SameAsScalar(src, dh, dw, m, new WarpOptions(Interpolation.Bilinear, Fills[fill], Cval), out _);
             }, iter: 200);
 
-    [Fact]
-    public void NearestVector128EqualsScalarOnRandomMatricesAndImages() =>
-        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Matrices, Gen.ULong)
+    /// <summary>Order-0 bytes, 128-bit paths vs scalar, on random images, fill modes and matrices from <paramref name="matrices"/>.</summary>
+    private static void NearestEqualsScalar(Gen<AffineMatrix> matrices) =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, matrices, Gen.ULong)
             .Sample((h, w, c, fill, keras, m, seed) =>
             {
                 using var src = RandomByte(h, w, c, seed);
@@ -97,13 +97,10 @@ public class WarpAffineVector128Tests
             }, iter: 400);
 
     [Fact]
-    public void NearestVector128EqualsScalarAtTies() =>
-        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, TieMatrices, Gen.ULong)
-            .Sample((h, w, c, fill, keras, m, seed) =>
-            {
-                using var src = RandomByte(h, w, c, seed);
-                return SameAsScalar(src, h, w, m, new WarpOptions(Interpolation.Nearest, Fills[fill], Cval, keras), out _);
-            }, iter: 400);
+    public void NearestVector128EqualsScalarOnRandomMatricesAndImages() => NearestEqualsScalar(Matrices);
+
+    [Fact]
+    public void NearestVector128EqualsScalarAtTies() => NearestEqualsScalar(TieMatrices);
 
     [Fact]
     public void NearestVector128EqualsScalarOnAnotherOutputSize() =>
@@ -114,9 +111,9 @@ public class WarpAffineVector128Tests
                 return SameAsScalar(src, dh, dw, m, new WarpOptions(Interpolation.Nearest, Fills[fill], Cval), out _);
             }, iter: 200);
 
-    [Fact]
-    public void FloatVector128EqualsScalarOnRandomMatricesAndImages() =>
-        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, Matrices, Gen.ULong)
+    /// <summary>Floats, both orders, 128-bit path vs scalar bit for bit, matrices from <paramref name="matrices"/>.</summary>
+    private static void FloatEqualsScalar(Gen<AffineMatrix> matrices) =>
+        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, matrices, Gen.ULong)
             .Sample((h, w, c, fill, keras, linear, m, seed) =>
             {
                 using var src = RandomFloat(h, w, c, seed);
@@ -125,14 +122,10 @@ public class WarpAffineVector128Tests
             }, iter: 400);
 
     [Fact]
-    public void FloatVector128EqualsScalarAtTies() =>
-        Gen.Select(Gen.Int[1, 50], Gen.Int[1, 50], Gen.OneOf(1, 2, 3, 4, 5), Gen.Int[0, 3], Gen.Bool, Gen.Bool, TieMatrices, Gen.ULong)
-            .Sample((h, w, c, fill, keras, linear, m, seed) =>
-            {
-                using var src = RandomFloat(h, w, c, seed);
-                var options = new WarpOptions(linear ? Interpolation.Bilinear : Interpolation.Nearest, Fills[fill], Cval, keras);
-                return FloatSameAsScalar(src, h, w, m, options, out _);
-            }, iter: 400);
+    public void FloatVector128EqualsScalarOnRandomMatricesAndImages() => FloatEqualsScalar(Matrices);
+
+    [Fact]
+    public void FloatVector128EqualsScalarAtTies() => FloatEqualsScalar(TieMatrices);
 
     [Fact]
     public void FloatVector128EqualsScalarOnAnotherOutputSize() =>
