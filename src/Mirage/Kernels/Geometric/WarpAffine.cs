@@ -439,6 +439,16 @@ public static unsafe class WarpAffine
         for (; x < p.DstW; x++) FloatPixel(ps, drow, x, baseR, baseC, p, cval);
     }
 
+    /// <summary>What the 128-bit row kernels keep in vector registers: the row's base coordinates, the matrix, the source's last row/column, its stride and channel count.</summary>
+    private readonly struct Row128(double baseR, double baseC, in Plan p)
+    {
+        public readonly Vector128<double> BaseR = Vector128.Create(baseR), BaseC = Vector128.Create(baseC);
+        public readonly Vector128<double> M01 = Vector128.Create(p.M01), M02 = Vector128.Create(p.M02);
+        public readonly Vector128<double> M11 = Vector128.Create(p.M11), M12 = Vector128.Create(p.M12);
+        public readonly Vector128<double> LastR = Vector128.Create((double)(p.SrcH - 1)), LastC = Vector128.Create((double)(p.SrcW - 1));
+        public readonly Vector128<double> Stride = Vector128.Create((double)p.Stride), C = Vector128.Create((double)p.C);
+    }
+
     /// <summary>
     /// Floats with 128-bit vectors, four pixels per step, the AVX2 path's arithmetic: scipy's coordinates, floors,
     /// clamped neighbours, offsets and weights in double vectors (offsets exact, integers below 2^31), then each pixel
@@ -452,23 +462,14 @@ public static unsafe class WarpAffine
         double* w = stackalloc double[8];
         float* sEnd = ps + p.SrcLen;
         bool clampAll = p.Mode == WarpBoundary.Mode.Nearest;
-        var bR = Vector128.Create(baseR);
-        var bC = Vector128.Create(baseC);
-        var m01 = Vector128.Create(p.M01);
-        var m02 = Vector128.Create(p.M02);
-        var m11 = Vector128.Create(p.M11);
-        var m12 = Vector128.Create(p.M12);
-        var lastR = Vector128.Create((double)(p.SrcH - 1));
-        var lastC = Vector128.Create((double)(p.SrcW - 1));
-        var vStride = Vector128.Create((double)p.Stride);
-        var vC = Vector128.Create((double)C);
+        var v = new Row128(baseR, baseC, p);
         var one = Vector128.Create(1.0);
         var xs = Vector128.Create(0.0, 1.0);
         for (; x + 4 <= p.DstW; x += 4, xs += Vector128.Create(4.0))
         {
-            Coords4(bR, m01, m02, xs, out var srLo, out var srHi);
-            Coords4(bC, m11, m12, xs, out var scLo, out var scHi);
-            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, lastR, lastC, p.Linear))
+            Coords4(v.BaseR, v.M01, v.M02, xs, out var srLo, out var srHi);
+            Coords4(v.BaseC, v.M11, v.M12, xs, out var scLo, out var scHi);
+            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, v.LastR, v.LastC, p.Linear))
             {
                 for (int i = 0; i < 4; i++) FloatPixel(ps, drow, x + i, baseR, baseC, p, cval);
                 continue;
@@ -480,14 +481,14 @@ public static unsafe class WarpAffine
                 var frHi = Vector128.Floor(srHi);
                 var fcLo = Vector128.Floor(scLo);
                 var fcHi = Vector128.Floor(scHi);
-                var row0Lo = Clamp128(frLo, lastR) * vStride;
-                var row0Hi = Clamp128(frHi, lastR) * vStride;
-                var row1Lo = Clamp128(frLo + one, lastR) * vStride;
-                var row1Hi = Clamp128(frHi + one, lastR) * vStride;
-                var col0Lo = Clamp128(fcLo, lastC) * vC;
-                var col0Hi = Clamp128(fcHi, lastC) * vC;
-                var col1Lo = Clamp128(fcLo + one, lastC) * vC;
-                var col1Hi = Clamp128(fcHi + one, lastC) * vC;
+                var row0Lo = Clamp128(frLo, v.LastR) * v.Stride;
+                var row0Hi = Clamp128(frHi, v.LastR) * v.Stride;
+                var row1Lo = Clamp128(frLo + one, v.LastR) * v.Stride;
+                var row1Hi = Clamp128(frHi + one, v.LastR) * v.Stride;
+                var col0Lo = Clamp128(fcLo, v.LastC) * v.C;
+                var col0Hi = Clamp128(fcHi, v.LastC) * v.C;
+                var col1Lo = Clamp128(fcLo + one, v.LastC) * v.C;
+                var col1Hi = Clamp128(fcHi + one, v.LastC) * v.C;
                 ToInt4(row0Lo + col0Lo, row0Hi + col0Hi).Store(offs);
                 ToInt4(row0Lo + col1Lo, row0Hi + col1Hi).Store(offs + 4);
                 ToInt4(row1Lo + col0Lo, row1Hi + col0Hi).Store(offs + 8);
@@ -511,8 +512,8 @@ public static unsafe class WarpAffine
             }
             else
             {
-                var off = ToInt4(NearestIndex128(srLo, lastR) * vStride + NearestIndex128(scLo, lastC) * vC,
-                                 NearestIndex128(srHi, lastR) * vStride + NearestIndex128(scHi, lastC) * vC);
+                var off = ToInt4(NearestIndex128(srLo, v.LastR) * v.Stride + NearestIndex128(scLo, v.LastC) * v.C,
+                                 NearestIndex128(srHi, v.LastR) * v.Stride + NearestIndex128(scHi, v.LastC) * v.C);
                 if (C == 1)
                 {
                     Vector128.Create(ps[off.ToScalar()], ps[off.GetElement(1)], ps[off.GetElement(2)], ps[off.GetElement(3)]).Store(d);
@@ -1221,28 +1222,19 @@ public static unsafe class WarpAffine
         bool clampAll = p.Mode == WarpBoundary.Mode.Nearest, small = C <= 4;
         // A 4-byte copy reads up to 3 bytes past its pixel.
         var srcLimit = Vector128.Create(p.SrcLen - 4);
-        var bR = Vector128.Create(baseR);
-        var bC = Vector128.Create(baseC);
-        var m01 = Vector128.Create(p.M01);
-        var m02 = Vector128.Create(p.M02);
-        var m11 = Vector128.Create(p.M11);
-        var m12 = Vector128.Create(p.M12);
-        var lastR = Vector128.Create((double)(p.SrcH - 1));
-        var lastC = Vector128.Create((double)(p.SrcW - 1));
-        var vStride = Vector128.Create((double)p.Stride);
-        var vC = Vector128.Create((double)C);
+        var v = new Row128(baseR, baseC, p);
         var xs = Vector128.Create(0.0, 1.0);
         for (; x + 4 <= p.DstW; x += 4, xs += Vector128.Create(4.0))
         {
-            Coords4(bR, m01, m02, xs, out var srLo, out var srHi);
-            Coords4(bC, m11, m12, xs, out var scLo, out var scHi);
-            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, lastR, lastC, linear: false))
+            Coords4(v.BaseR, v.M01, v.M02, xs, out var srLo, out var srHi);
+            Coords4(v.BaseC, v.M11, v.M12, xs, out var scLo, out var scHi);
+            if (!clampAll && !Inside4(srLo, srHi, scLo, scHi, v.LastR, v.LastC, linear: false))
             {
                 for (int i = 0; i < 4; i++) BytePixel(ps, drow, x + i, baseR, baseC, p, cval);
                 continue;
             }
-            var off = ToInt4(NearestIndex128(srLo, lastR) * vStride + NearestIndex128(scLo, lastC) * vC,
-                             NearestIndex128(srHi, lastR) * vStride + NearestIndex128(scHi, lastC) * vC);
+            var off = ToInt4(NearestIndex128(srLo, v.LastR) * v.Stride + NearestIndex128(scLo, v.LastC) * v.C,
+                             NearestIndex128(srHi, v.LastR) * v.Stride + NearestIndex128(scHi, v.LastC) * v.C);
             byte* d = drow + x * C;
             // In ascending order: each 4-byte store's spill into the next pixel is overwritten by that pixel.
             if (small && !Vector128.GreaterThanAny(off, srcLimit) && d + 3 * C + 4 <= dEnd)
