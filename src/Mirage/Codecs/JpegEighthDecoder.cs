@@ -15,8 +15,10 @@ namespace Mirage.Codecs;
 /// </summary>
 /// <remarks>
 /// Why: at 1/8 scale libjpeg-turbo spends almost all its time Huffman-decoding AC coefficients it then throws away, so a
-/// camera-size photo decoded for a 224² target costs about half its full decode. Here an AC coefficient is skipped with
-/// one lookup of the next <see cref="AcBits"/> bits that covers its code and its extra bits together. Anything else —
+/// camera-size photo decoded for a 224² target costs about half its full decode. Here the entropy data is un-stuffed
+/// once, and AC codes are skipped several at a time: one lookup of the next <see cref="SkipBits"/> bits gives the length
+/// of the whole codes (with their extra bits) it holds. The 2×2 IDCT follows libjpeg-turbo's x86-64 SSE2 kernel, the one
+/// tjDecompress2 runs, so even corrupt coefficients give its bytes. Anything else —
 /// progressive or arithmetic coding, 12-bit, CMYK or RGB JPEGs, 4:1:1, separate scans per component, extraneous bytes,
 /// a bad code, data past a marker — returns false and the caller decodes with libjpeg-turbo as before, so what a
 /// caller gets never depends on which of the two decoded it.
@@ -94,7 +96,6 @@ internal static class JpegEighthDecoder
         public readonly short[]?[] Quant = new short[]?[4];
         public readonly Huffman?[] Dc = new Huffman?[4], Ac = new Huffman?[4];
         public int McusPerLine, McuRows, MaxH, MaxV;
-        public bool Ycc;
         private bool _jfif, _adobe;
         private int _adobeTransform;
 
@@ -237,10 +238,8 @@ internal static class JpegEighthDecoder
             if (Components.Length == 3)
             {
                 // libjpeg's guess of the colour space (default_decompress_parms); only YCbCr is handled here.
-                if (_jfif) Ycc = true;
-                else if (_adobe) { if (_adobeTransform != 1) return false; Ycc = true; }
-                else if (Components[0].Id == 82 && Components[1].Id == 71 && Components[2].Id == 66) return false;
-                else Ycc = true;
+                bool ycc = _jfif || (_adobe ? _adobeTransform == 1 : !(Components[0].Id == 82 && Components[1].Id == 71 && Components[2].Id == 66));
+                if (!ycc) return false;
             }
             foreach (var c in Components)
             {
@@ -713,15 +712,8 @@ internal static class JpegEighthDecoder
             // A grayscale JPEG: L as is; RGB/RGBA repeat it (libjpeg's gray → RGB), alpha opaque.
             int channels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
             var img = new Image<byte>(h, w, channels);
-            var dst = img.Span;
-            var plane = planes[0];
             int stride = f.Components[0].PlaneStride;
-            for (int y = 0, i = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                byte g = plane[y * stride + x];
-                for (int ch = 0; ch < channels; ch++) dst[i++] = ch == 3 ? (byte)255 : g;
-            }
+            for (int y = 0; y < h; y++) PixelConvert.GrayTo(planes[0].AsSpan(y * stride, w), img.Row(y), channels);
             return img;
         }
         var (cy, cb, cr) = (f.Components[0], f.Components[1], f.Components[2]);
