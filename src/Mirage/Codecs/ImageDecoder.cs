@@ -73,9 +73,17 @@ public static class ImageDecoder
         {
             var data = buffer.AsSpan(0, length);
             int minW = 0, minH = 0;
-            if (TurboJpeg.IsAvailable && TurboJpeg.IsJpeg(data) && TurboJpeg.TryReadSize(data, out int w, out int h)
+            if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
                 && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
+            {
                 (minW, minH) = (targetWidth, targetHeight);
+                // Without libjpeg-turbo, Mirage's own decoder still does the 1/8 scale (the same bytes libjpeg-turbo
+                // would give); other scales, and files it refuses, decode at full size through SkiaSharp.
+                if (!TurboJpeg.IsAvailable && JpegEighthDecoder.Enabled && (w + 7) / 8 >= targetWidth && (h + 7) / 8 >= targetHeight
+                    && JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8)
+                    && JpegEighthDecoder.TryDecode(data, mode, out var eighth))
+                    return eighth!;
+            }
             return DecodeCore(data, mode, applyOrientation: false, path, minW, minH);
         }
         finally

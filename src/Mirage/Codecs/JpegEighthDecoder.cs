@@ -34,9 +34,40 @@ internal static class JpegEighthDecoder
     /// </summary>
     public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("MIRAGE_DISABLE_EIGHTH_DECODER") is not ("1" or "true");
 
-    /// <summary>True when the JPEG's 1/8-scale size is what <see cref="TurboJpeg.ScaledSize"/> picks for this target.</summary>
+    /// <summary>
+    /// True when tjDecompress2, asked for <paramref name="scaledWidth"/>×<paramref name="scaledHeight"/>, decodes at 1/8:
+    /// that is the 1/8 size, and no larger scale gives it too (tjDecompress2 takes the largest scale that fits, so a
+    /// JPEG of at most 4×4 pixels goes at 1/4 or more).
+    /// </summary>
     public static bool IsEighthScale(int width, int height, int scaledWidth, int scaledHeight) =>
-        scaledWidth == (width + 7) / 8 && scaledHeight == (height + 7) / 8;
+        scaledWidth == (width + 7) / 8 && scaledHeight == (height + 7) / 8 && (width > 4 || height > 4);
+
+    /// <summary>
+    /// Width and height from the frame header (any SOFn), walking the markers before it; false when the stream does not
+    /// get that far. For choosing a scale when libjpeg-turbo is missing; decoding checks far more.
+    /// </summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> d, out int width, out int height)
+    {
+        width = height = 0;
+        if (d.Length < 4 || d[0] != 0xFF || d[1] != 0xD8) return false;
+        int pos = 2;
+        while (pos + 4 <= d.Length && d[pos] == 0xFF)
+        {
+            while (pos < d.Length && d[pos] == 0xFF) pos++;
+            if (pos + 3 > d.Length) return false;
+            int marker = d[pos++], length = BinaryPrimitives.ReadUInt16BigEndian(d[pos..]);
+            if (length < 2 || pos + length > d.Length) return false;
+            if (marker is >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC))
+            {
+                if (length < 7) return false;
+                (height, width) = (BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 3)..]), BinaryPrimitives.ReadUInt16BigEndian(d[(pos + 5)..]));
+                return width > 0 && height > 0;
+            }
+            if (marker is 0xDA or 0xD9) return false;
+            pos += length;
+        }
+        return false;
+    }
 
     /// <summary>Decodes <paramref name="data"/> at 1/8 scale; false (and no image) when this decoder does not handle it.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, out Image<byte>? image)

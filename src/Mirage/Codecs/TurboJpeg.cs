@@ -36,7 +36,10 @@ internal static unsafe class TurboJpeg
     });
 
     /// <summary>True when libturbojpeg.so.0 could be loaded (set MIRAGE_DISABLE_TURBOJPEG=1 to force SkiaSharp).</summary>
-    public static bool IsAvailable => Available.Value;
+    public static bool IsAvailable => !t_hiddenForTests && Available.Value;
+
+    /// <summary>Tests set this to see, on their own thread only, what a machine without libjpeg-turbo does.</summary>
+    [ThreadStatic] internal static bool t_hiddenForTests;
 
     // A TurboJPEG handle is not thread-safe; one per thread, kept for the thread's life.
     [ThreadStatic] private static HandleHolder? t_handle;

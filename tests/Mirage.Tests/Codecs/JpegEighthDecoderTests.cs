@@ -24,9 +24,14 @@ public class JpegEighthDecoderTests
         return TurboJpeg.TryDecode(jpeg, mode, out var image, (w + 7) / 8, (h + 7) / 8, ownEighthDecoder: false) ? image : null;
     }
 
-    /// <summary>Null when both agree (ours refused, or gave the oracle's bytes); else what differs.</summary>
+    /// <summary>
+    /// Null when both agree (ours refused, or gave the oracle's bytes) or cannot be compared (a JPEG of at most 4×4
+    /// pixels, which tjDecompress2 decodes at 1/4 or more); else what differs.
+    /// </summary>
     private static string? Disagreement(byte[] jpeg, ColorMode mode)
     {
+        if (TurboJpeg.TryReadSize(jpeg, out int w, out int h) && !JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8))
+            return null;
         if (!JpegEighthDecoder.TryDecode(jpeg, mode, out var own)) return null;
         using (own)
         {
@@ -92,6 +97,15 @@ public class JpegEighthDecoderTests
             }, iter: 120);
     }
 
+    [Theory]
+    [InlineData(4, 4, false)]
+    [InlineData(1, 1, false)]
+    [InlineData(5, 4, true)]
+    [InlineData(4, 9, true)]
+    [InlineData(4000, 3000, true)]
+    public void OneEighthIsTheScaleTjDecompress2TakesForTheOneEighthSize(int w, int h, bool eighth) =>
+        Assert.Equal(eighth, JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8));
+
     [Fact]
     public void CameraSizeJpegDecodesToLibjpegTurbosBytes()
     {
@@ -149,6 +163,47 @@ public class JpegEighthDecoderTests
         finally
         {
             File.Delete(path);
+        }
+    }
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void ReadsTheSizeLibjpegTurboReads(string name)
+    {
+        if (!TurboJpeg.IsAvailable) return;
+        var jpeg = File.ReadAllBytes(Path.Combine(FixtureDir, name));
+        Assert.True(TurboJpeg.TryReadSize(jpeg, out int w, out int h));
+        Assert.True(JpegEighthDecoder.TryReadSize(jpeg, out int ow, out int oh));
+        Assert.Equal((w, h), (ow, oh));
+        Assert.False(JpegEighthDecoder.TryReadSize(jpeg.AsSpan(0, 20), out _, out _)); // cut before the frame header
+    }
+
+    [Fact]
+    public void WithoutLibjpegTurboDecodeForTargetStillDecodesAtOneEighth()
+    {
+        if (!TurboJpeg.IsAvailable) return; // the oracle
+        var jpeg = SkiaJpeg(1500, 2000, gray: false, quality: 90, SKJpegEncoderDownsample.Downsample420, seed: 3);
+        using var oracle = Oracle(jpeg, ColorMode.Rgb)!;
+        string dir = Path.Combine(Path.GetTempPath(), $"mirage-eighth-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        TurboJpeg.t_hiddenForTests = true; // this thread only
+        try
+        {
+            Assert.Equal("SkiaSharp", ImageDecoder.JpegDecoder);
+            string big = Path.Combine(dir, "big.jpg");
+            File.WriteAllBytes(big, jpeg);
+            using (var viaSkiaMachine = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 224, 160))
+                Assert.True(viaSkiaMachine.Span.SequenceEqual(oracle.Span), "1/8 without libjpeg-turbo differs from libjpeg-turbo's 1/8");
+            // 1/8 would not cover the target: full size (SkiaSharp), then the caller resizes.
+            using (var full = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 300, 200))
+                Assert.Equal((1500, 2000), (full.Height, full.Width));
+            // A file the decoder refuses (progressive) also decodes at full size.
+            using (var refused = ImageDecoder.DecodeForTarget(Path.Combine(FixtureDir, "refuse-progressive.jpg"), ColorMode.Rgb, 4, 4))
+                Assert.Equal((61, 47), (refused.Height, refused.Width));
+        }
+        finally
+        {
+            TurboJpeg.t_hiddenForTests = false;
+            Directory.Delete(dir, recursive: true);
         }
     }
 }
