@@ -201,6 +201,8 @@ public static unsafe class WarpAffine
         public readonly bool Fixed, FixedVector;
         /// <summary>The 128-bit fixed-point kernel (<see cref="BilinearSpan128{TBlend}"/>), and whether it blends with SSSE3 + pmaddwd.</summary>
         public readonly bool FixedVector128, Blend128Ssse3;
+        /// <summary>Border pixels of 'reflect' and periodic 'wrap' in vectors (<see cref="ExtendedSpan"/>): AVX2, else 128-bit.</summary>
+        public readonly bool ExtendedAvx2, Extended128;
         /// <summary>Fix((DstW − 1)·m01) and Fix((DstW − 1)·m11): the coordinate tables' last entries, in full.</summary>
         public readonly long EndR, EndC;
         public readonly Vector256<byte> WordMask;
@@ -237,6 +239,8 @@ public static unsafe class WarpAffine
             FixedVector128 = Fixed && !FixedVector && path != WarpPath.Scalar && Vector128.IsHardwareAccelerated && C <= 4;
             Blend128Ssse3 = FixedVector128 && path != WarpPath.Vector128Portable && Ssse3.IsSupported;
             WordMask128 = Blend128Ssse3 ? WordPairMask(C).GetLower() : default;
+            ExtendedAvx2 = Fixed && vectorized && Avx2.IsSupported;
+            Extended128 = Fixed && !ExtendedAvx2 && path != WarpPath.Scalar && Vector128.IsHardwareAccelerated;
         }
     }
 
@@ -757,10 +761,9 @@ public static unsafe class WarpAffine
         }
         else if (fits && p.Mode is WarpBoundary.Mode.Reflect or WarpBoundary.Mode.GridWrap)
         {
-            int* tabC = tab + W;
             bool reflect = p.Mode == WarpBoundary.Mode.Reflect;
-            for (int x = 0; x < a; x++) ExtendedPixel(ps, drow + x * C, (int)r0 + tab[x], (int)c0 + tabC[x], reflect, p);
-            for (int x = e; x < W; x++) ExtendedPixel(ps, drow + x * C, (int)r0 + tab[x], (int)c0 + tabC[x], reflect, p);
+            ExtendedSpan(ps, drow, 0, a, (int)r0, (int)c0, tab, reflect, p);
+            ExtendedSpan(ps, drow, e, W, (int)r0, (int)c0, tab, reflect, p);
         }
         else
         {
@@ -791,6 +794,161 @@ public static unsafe class WarpAffine
         int j0 = Extend(j, p.SrcW, reflect) * C, j1 = Extend(j + 1, p.SrcW, reflect) * C;
         for (int k = 0; k < C; k++)
             d[k] = (byte)((t[j0 + k] * w00 + t[j1 + k] * w01 + u[j0 + k] * w10 + u[j1 + k] * w11 + BRound) >> BilinearBits);
+    }
+
+    /// <summary>
+    /// Columns [x0, x1) of a row's border under 'reflect' or periodic 'wrap': exactly <see cref="ExtendedPixel"/>'s bytes,
+    /// eight (AVX2) or four (Vector128) pixels per step where every index of the step is within one period of the
+    /// image, per pixel elsewhere and for the tail.
+    /// </summary>
+    private static void ExtendedSpan(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
+    {
+        int x = x0;
+        if (p.ExtendedAvx2) x = ExtendedSpanAvx2(ps, drow, x0, x1, r0, c0, tab, reflect, p);
+        else if (p.Extended128) x = ExtendedSpan128(ps, drow, x0, x1, r0, c0, tab, reflect, p);
+        int C = p.C;
+        int* tabC = tab + p.DstW;
+        for (; x < x1; x++) ExtendedPixel(ps, drow + x * C, r0 + tab[x], c0 + tabC[x], reflect, p);
+    }
+
+    /// <summary>
+    /// <see cref="ExtendedSpan"/> eight pixels per step with AVX2: <see cref="ExtendedPixel"/>'s indices, folds and
+    /// weights in vector registers, offsets and weights stored for <see cref="BlendExtended"/>. Returns the first column not done.
+    /// </summary>
+    private static int ExtendedSpanAvx2(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
+    {
+        int C = p.C;
+        int* tabC = tab + p.DstW;
+        // Per pixel: offsets of rows i, i + 1, columns j, j + 1, then weights w00, w01, w10, w11 (eight of each).
+        int* buf = stackalloc int[8 * 8];
+        var vR0 = Vector256.Create(r0);
+        var vC0 = Vector256.Create(c0);
+        var nR = Vector256.Create(p.SrcH);
+        var nC = Vector256.Create(p.SrcW);
+        var vStride = Vector256.Create(p.Stride);
+        var vC = Vector256.Create(C);
+        var frac = Vector256.Create((1 << FixBits) - 1);
+        int x = x0;
+        for (; x + 8 <= x1; x += 8)
+        {
+            var R = Vector256.Load(tab + x) + vR0;
+            var Cc = Vector256.Load(tabC + x) + vC0;
+            var i = Vector256.ShiftRightArithmetic(R, FixBits);
+            var j = Vector256.ShiftRightArithmetic(Cc, FixBits);
+            if (!OnePeriod(i, nR) || !OnePeriod(j, nC))
+            {
+                for (int q = x; q < x + 8; q++) ExtendedPixel(ps, drow + q * C, r0 + tab[q], c0 + tabC[q], reflect, p);
+                continue;
+            }
+            var fy = Vector256.ShiftRightLogical(R & frac, FixBits - BilinearBits);
+            var fx = Vector256.ShiftRightLogical(Cc & frac, FixBits - BilinearBits);
+            var w11 = Vector256.ShiftRightLogical(fx * fy + Vector256.Create(BRound), BilinearBits);
+            var w01 = fx - w11;
+            (Fold(i, nR, reflect) * vStride).Store(buf);
+            (Fold(i + Vector256<int>.One, nR, reflect) * vStride).Store(buf + 8);
+            (Fold(j, nC, reflect) * vC).Store(buf + 16);
+            (Fold(j + Vector256<int>.One, nC, reflect) * vC).Store(buf + 24);
+            (Vector256.Create(BOne) - fy - w01).Store(buf + 32);
+            w01.Store(buf + 40);
+            (fy - w11).Store(buf + 48);
+            w11.Store(buf + 56);
+            BlendExtended(ps, drow + x * C, buf, 8, C);
+        }
+        return x;
+    }
+
+    /// <summary><see cref="ExtendedSpanAvx2"/> with cross-platform 128-bit vectors, four pixels per step (no AVX2, ARM64).</summary>
+    private static int ExtendedSpan128(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
+    {
+        int C = p.C;
+        int* tabC = tab + p.DstW;
+        int* buf = stackalloc int[8 * 4];
+        var vR0 = Vector128.Create(r0);
+        var vC0 = Vector128.Create(c0);
+        var nR = Vector128.Create(p.SrcH);
+        var nC = Vector128.Create(p.SrcW);
+        var vStride = Vector128.Create(p.Stride);
+        var vC = Vector128.Create(C);
+        var frac = Vector128.Create((1 << FixBits) - 1);
+        int x = x0;
+        for (; x + 4 <= x1; x += 4)
+        {
+            var R = Vector128.Load(tab + x) + vR0;
+            var Cc = Vector128.Load(tabC + x) + vC0;
+            var i = Vector128.ShiftRightArithmetic(R, FixBits);
+            var j = Vector128.ShiftRightArithmetic(Cc, FixBits);
+            if (!OnePeriod(i, nR) || !OnePeriod(j, nC))
+            {
+                for (int q = x; q < x + 4; q++) ExtendedPixel(ps, drow + q * C, r0 + tab[q], c0 + tabC[q], reflect, p);
+                continue;
+            }
+            var fy = Vector128.ShiftRightLogical(R & frac, FixBits - BilinearBits);
+            var fx = Vector128.ShiftRightLogical(Cc & frac, FixBits - BilinearBits);
+            var w11 = Vector128.ShiftRightLogical(fx * fy + Vector128.Create(BRound), BilinearBits);
+            var w01 = fx - w11;
+            (Fold(i, nR, reflect) * vStride).Store(buf);
+            (Fold(i + Vector128<int>.One, nR, reflect) * vStride).Store(buf + 4);
+            (Fold(j, nC, reflect) * vC).Store(buf + 8);
+            (Fold(j + Vector128<int>.One, nC, reflect) * vC).Store(buf + 12);
+            (Vector128.Create(BOne) - fy - w01).Store(buf + 16);
+            w01.Store(buf + 20);
+            (fy - w11).Store(buf + 24);
+            w11.Store(buf + 28);
+            BlendExtended(ps, drow + x * C, buf, 4, C);
+        }
+        return x;
+    }
+
+    // The index folds of Extend for lanes within one period of the image, in two widths with the same body.
+
+    /// <summary>True when every lane's pair (i, i + 1) lies in [−n, 2n), the reach of <see cref="Fold(Vector256{int}, Vector256{int}, bool)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OnePeriod(Vector256<int> i, Vector256<int> n) =>
+        (Vector256.LessThan(i, -n) | Vector256.GreaterThan(i, n + n - Vector256.Create(2))) == Vector256<int>.Zero;
+
+    /// <summary>
+    /// <see cref="Extend"/> for lanes in [−n, 2n), without branches: reflect maps i &lt; 0 to −i − 1 (= ~i) and i ≥ n to
+    /// 2n − 1 − i (= 2n + ~i); wrap adds n below 0 and subtracts it from n up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Fold(Vector256<int> i, Vector256<int> n, bool reflect)
+    {
+        var below = Vector256.LessThan(i, Vector256<int>.Zero);
+        var above = Vector256.GreaterThanOrEqual(i, n);
+        return reflect
+            ? Vector256.ConditionalSelect(below, ~i, Vector256.ConditionalSelect(above, n + n + ~i, i))
+            : i + (below & n) - (above & n);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool OnePeriod(Vector128<int> i, Vector128<int> n) =>
+        (Vector128.LessThan(i, -n) | Vector128.GreaterThan(i, n + n - Vector128.Create(2))) == Vector128<int>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Fold(Vector128<int> i, Vector128<int> n, bool reflect)
+    {
+        var below = Vector128.LessThan(i, Vector128<int>.Zero);
+        var above = Vector128.GreaterThanOrEqual(i, n);
+        return reflect
+            ? Vector128.ConditionalSelect(below, ~i, Vector128.ConditionalSelect(above, n + n + ~i, i))
+            : i + (below & n) - (above & n);
+    }
+
+    /// <summary>
+    /// <see cref="ExtendedPixel"/>'s blend for <paramref name="count"/> pixels whose row offsets, column offsets and
+    /// weights the vector code stored in <paramref name="buf"/> (eight arrays of count): the same integers, no branches.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BlendExtended(byte* ps, byte* d, int* buf, int count, int C)
+    {
+        for (int q = 0; q < count; q++, d += C)
+        {
+            byte* t = ps + buf[q], u = ps + buf[count + q];
+            int a = buf[2 * count + q], b = buf[3 * count + q];
+            int w00 = buf[4 * count + q], w01 = buf[5 * count + q], w10 = buf[6 * count + q], w11 = buf[7 * count + q];
+            for (int k = 0; k < C; k++)
+                d[k] = (byte)((t[a + k] * w00 + t[b + k] * w01 + u[a + k] * w10 + u[b + k] * w11 + BRound) >> BilinearBits);
+        }
     }
 
     /// <summary>Where index i of the extended grid reads from: half-sample mirror (reflect) or periodic (wrap); n ≥ 2.</summary>
