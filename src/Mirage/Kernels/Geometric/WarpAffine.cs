@@ -828,6 +828,10 @@ public static unsafe class WarpAffine
         var vStride = Vector256.Create(p.Stride);
         var vC = Vector256.Create(C);
         var frac = Vector256.Create((1 << FixBits) - 1);
+        var gatherLimit = Vector256.Create(p.SrcLen - 4);
+        // pshufb masks taking byte 0 of each pixel's dword to the dword's byte 0 (chanLo) or byte 2 (chanHi); + k for channel k.
+        var chanLo = Vector256.Create(0, 4, 8, 12, 0, 4, 8, 12) + Vector256.Create(unchecked((int)0x80808000));
+        var chanHi = (Vector256.Create(0, 4, 8, 12, 0, 4, 8, 12) << 16) + Vector256.Create(unchecked((int)0x80008080));
         int x = x0;
         for (; x + 8 <= x1; x += 8)
         {
@@ -844,13 +848,49 @@ public static unsafe class WarpAffine
             var fx = Vector256.ShiftRightLogical(Cc & frac, FixBits - BilinearBits);
             var w11 = Vector256.ShiftRightLogical(fx * fy + Vector256.Create(BRound), BilinearBits);
             var w01 = fx - w11;
-            (Fold(i, nR, reflect) * vStride).Store(buf);
-            (Fold(i + Vector256<int>.One, nR, reflect) * vStride).Store(buf + 8);
-            (Fold(j, nC, reflect) * vC).Store(buf + 16);
-            (Fold(j + Vector256<int>.One, nC, reflect) * vC).Store(buf + 24);
-            (Vector256.Create(BOne) - fy - w01).Store(buf + 32);
+            var w00 = Vector256.Create(BOne) - fy - w01;
+            var w10 = fy - w11;
+            var rowT = Fold(i, nR, reflect) * vStride;
+            var rowU = Fold(i + Vector256<int>.One, nR, reflect) * vStride;
+            var colA = Fold(j, nC, reflect) * vC;
+            var colB = Fold(j + Vector256<int>.One, nC, reflect) * vC;
+            if (C <= 4)
+            {
+                var oa = rowT + colA;
+                var ob = rowT + colB;
+                var oc = rowU + colA;
+                var oe = rowU + colB;
+                // 4-byte gathers: only where none reads past the source.
+                if (!Vector256.GreaterThanAny(Avx2.Max(Avx2.Max(oa, ob), Avx2.Max(oc, oe)), gatherLimit))
+                {
+                    var wTop = w00 | Avx2.ShiftLeftLogical(w01, 16);
+                    var wBot = w10 | Avx2.ShiftLeftLogical(w11, 16);
+                    var ga = Avx2.GatherVector256((int*)ps, oa, 1).AsByte();
+                    var gb = Avx2.GatherVector256((int*)ps, ob, 1).AsByte();
+                    var gc = Avx2.GatherVector256((int*)ps, oc, 1).AsByte();
+                    var ge = Avx2.GatherVector256((int*)ps, oe, 1).AsByte();
+                    var res = Vector256<int>.Zero;
+                    for (int k = 0; k < C; k++)
+                    {
+                        // Channel k of each pixel's neighbours as 16-bit (a, b) pairs, pmaddwd against (w00, w01) and (w10, w11):
+                        // the integers of ExtendedPixel (all terms non-negative, no overflow), its byte put back at k.
+                        var lo = (chanLo + Vector256.Create(k)).AsByte();
+                        var hi = (chanHi + Vector256.Create(k << 16)).AsByte();
+                        var sum = Avx2.MultiplyAddAdjacent((Avx2.Shuffle(ga, lo) | Avx2.Shuffle(gb, hi)).AsInt16(), wTop.AsInt16()) +
+                                  Avx2.MultiplyAddAdjacent((Avx2.Shuffle(gc, lo) | Avx2.Shuffle(ge, hi)).AsInt16(), wBot.AsInt16());
+                        res |= Avx2.ShiftRightLogical(sum + Vector256.Create(BRound), BilinearBits) << (8 * k);
+                    }
+                    StoreCompact(drow + x * C, res.AsByte(), C);
+                    continue;
+                }
+            }
+            rowT.Store(buf);
+            rowU.Store(buf + 8);
+            colA.Store(buf + 16);
+            colB.Store(buf + 24);
+            w00.Store(buf + 32);
             w01.Store(buf + 40);
-            (fy - w11).Store(buf + 48);
+            w10.Store(buf + 48);
             w11.Store(buf + 56);
             BlendExtended(ps, drow + x * C, buf, 8, C);
         }
