@@ -37,7 +37,7 @@ internal enum WarpPath
 /// (<see cref="FixedPixel"/>). Fill 'nearest' is that clamp, so every pixel of every row takes this kernel. Other fill
 /// modes take it on each row's interior span — the columns whose double coordinate lies in [0, n − 1] on both axes,
 /// found by solving the row's line and correcting the ends exactly — and give the rest cval ('constant', a memset), the
-/// same blend on scipy's extended grid ('reflect' and periodic 'wrap', <see cref="ExtendedPixel"/>, per pixel) or, for
+/// same blend on scipy's extended grid ('reflect' and periodic 'wrap', <see cref="ExtendedPixel"/>; in vectors, below) or, for
 /// KerasCompatible's legacy wrap (which jumps at each period), scipy's rules on the double coordinate
 /// (<see cref="BytePixel"/>, 11-bit separable weights). Rows go in bands of 8: borders row by row, then the kernel over
 /// the band's interior spans in tiles of 64 columns, so that a rotated footprint stays in L1 (<see cref="ByteBand"/>).</para>
@@ -53,6 +53,12 @@ internal enum WarpPath
 /// vectors and copy each pixel with scalar loads (<see cref="NearestRow128"/>); floats compute indices and weights in
 /// double vectors and blend each pixel's channels as pairs of doubles (<see cref="FloatRow128"/>). As with AVX2, chunks
 /// that touch the border under fill modes other than 'nearest' take the per-pixel path. All compute the same numbers.</para>
+/// <para>Border pixels of bilinear bytes under 'reflect' and periodic 'wrap' (<see cref="ExtendedSpan"/>): coordinates,
+/// indices, weights and the folds onto the image (branch-free for indices within one period of it) eight at a time with
+/// AVX2, four with Vector128; up to 4 channels the blend is vector too (AVX2: four 32-bit gathers, per channel pshufb to
+/// (a, b) pairs and pmaddwd; Vector128: scalar 4-byte loads, channels widened to 32 bits); 5 channels, and steps whose
+/// 4-byte loads could run past the source, blend per pixel from the stored offsets and weights (<see cref="BlendExtended"/>).
+/// Steps with an index more than a period away, and tails, take <see cref="ExtendedPixel"/>. All give its bytes.</para>
 /// </remarks>
 public static unsafe class WarpAffine
 {
@@ -813,7 +819,8 @@ public static unsafe class WarpAffine
 
     /// <summary>
     /// <see cref="ExtendedSpan"/> eight pixels per step with AVX2: <see cref="ExtendedPixel"/>'s indices, folds and
-    /// weights in vector registers, offsets and weights stored for <see cref="BlendExtended"/>. Returns the first column not done.
+    /// weights in vector registers, then the blend with gathers (up to 4 channels) or <see cref="BlendExtended"/>.
+    /// Returns the first column not done.
     /// </summary>
     private static int ExtendedSpanAvx2(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
     {
@@ -897,7 +904,7 @@ public static unsafe class WarpAffine
         return x;
     }
 
-    /// <summary><see cref="ExtendedSpanAvx2"/> with cross-platform 128-bit vectors, four pixels per step (no AVX2, ARM64).</summary>
+    /// <summary><see cref="ExtendedSpanAvx2"/> with cross-platform 128-bit vectors, four pixels per step (no AVX2, ARM64); no gathers: four scalar loads per neighbour.</summary>
     private static int ExtendedSpan128(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
     {
         int C = p.C;
