@@ -18,7 +18,6 @@ namespace Mirage.Tests.Kernels.Geometric;
 public class WarpAffineBorderTests
 {
     private static readonly WarpPath[] Paths = [WarpPath.Vector256, WarpPath.Vector128, WarpPath.Vector128Portable];
-    private static readonly DataLayout[] Layouts = [DataLayout.ChannelsLast, DataLayout.ChannelsFirst];
     private static readonly FillMode[] Extended = [FillMode.Reflect, FillMode.Wrap];
 
     /// <summary>Rotation, shear, zoom out to 10× and shifts of up to four image sizes about the centre of an h × w image: many sources more than a period away.</summary>
@@ -27,32 +26,8 @@ public class WarpAffineBorderTests
             .Select((t, ty, tx, sh, zy, zx) =>
                 AffineMatrix.FromKeras(t, ty * h, tx * w, sh, zy, zx, h, w, CentreConvention.PixelCentre) ?? AffineMatrix.Identity);
 
-    private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
-    {
-        using var s = new Image<byte>(dh, dw, src.Channels);
-        WarpAffine.Apply(src, s, m, options, WarpPath.Scalar);
-        var fs = new float[2][];
-        for (int l = 0; l < 2; l++)
-        {
-            fs[l] = new float[s.Length];
-            WarpAffine.ApplyToFloat(src, fs[l], dh, dw, Layouts[l], m, options, [2f], [-1f], WarpPath.Scalar);
-        }
-        foreach (var path in Paths)
-        {
-            using var v = new Image<byte>(s.Info);
-            WarpAffine.Apply(src, v, m, options, path);
-            where = $"{path} {src.Info} -> {dh}x{dw} {options.FillMode} {m}";
-            if (!v.Span.SequenceEqual(s.Span)) return false;
-            for (int l = 0; l < 2; l++)
-            {
-                var fv = new float[s.Length];
-                WarpAffine.ApplyToFloat(src, fv, dh, dw, Layouts[l], m, options, [2f], [-1f], path);
-                if (!fv.AsSpan().SequenceEqual(fs[l])) { where = $"fused {Layouts[l]} " + where; return false; }
-            }
-        }
-        where = "";
-        return true;
-    }
+    private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where) =>
+        ByteSameAsScalar(src, dh, dw, m, options, Paths, out where);
 
     [Fact]
     public void ReflectAndWrapBordersEqualScalarOnFarMatrices() =>

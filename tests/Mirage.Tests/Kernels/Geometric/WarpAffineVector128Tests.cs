@@ -18,7 +18,6 @@ namespace Mirage.Tests.Kernels.Geometric;
 public class WarpAffineVector128Tests
 {
     private static readonly WarpPath[] Paths = [WarpPath.Vector128, WarpPath.Vector128Portable];
-    private static readonly DataLayout[] Layouts = [DataLayout.ChannelsLast, DataLayout.ChannelsFirst];
     private static readonly Interpolation[] Orders = [Interpolation.Bilinear, Interpolation.Nearest];
 
     /// <summary>Matrices of quarters and halves: order 0 meets exact ties (c + 0.5 an integer) on most pixels.</summary>
@@ -26,32 +25,8 @@ public class WarpAffineVector128Tests
         Gen.Select(Gen.Int[-8, 8], Gen.Int[-8, 8], Gen.Int[-80, 80], Gen.Int[-8, 8], Gen.Int[-8, 8], Gen.Int[-80, 80])
             .Select((a, b, c, d, e, f) => new AffineMatrix(a / 4.0, b / 4.0, c / 2.0, d / 4.0, e / 4.0, f / 2.0));
 
-    private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
-    {
-        using var s = new Image<byte>(dh, dw, src.Channels);
-        WarpAffine.Apply(src, s, m, options, WarpPath.Scalar);
-        var fs = new float[2][];
-        for (int l = 0; l < 2; l++)
-        {
-            fs[l] = new float[s.Length];
-            WarpAffine.ApplyToFloat(src, fs[l], dh, dw, Layouts[l], m, options, [2f], [-1f], WarpPath.Scalar);
-        }
-        foreach (var path in Paths)
-        {
-            using var v = new Image<byte>(s.Info);
-            WarpAffine.Apply(src, v, m, options, path);
-            where = $"{path} {options.Interpolation} {src.Info} -> {dh}x{dw} {options.FillMode} keras={options.KerasCompatible} {m}";
-            if (!v.Span.SequenceEqual(s.Span)) return false;
-            for (int l = 0; l < 2; l++)
-            {
-                var fv = new float[s.Length];
-                WarpAffine.ApplyToFloat(src, fv, dh, dw, Layouts[l], m, options, [2f], [-1f], path);
-                if (!fv.AsSpan().SequenceEqual(fs[l])) { where = $"fused {Layouts[l]} " + where; return false; }
-            }
-        }
-        where = "";
-        return true;
-    }
+    private static bool SameAsScalar(Image<byte> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where) =>
+        ByteSameAsScalar(src, dh, dw, m, options, Paths, out where);
 
     private static bool FloatSameAsScalar(Image<float> src, int dh, int dw, in AffineMatrix m, in WarpOptions options, out string where)
     {
