@@ -16,7 +16,7 @@ internal static class DecodeQuick
         foreach (var f in files)
         {
             TurboJpeg.TryReadSize(f, out int w, out int h);
-            TurboJpeg.TryDecode(f, ColorMode.Rgb, out var turbo, (w + 7) / 8, (h + 7) / 8);
+            TurboJpeg.TryDecode(f, ColorMode.Rgb, out var turbo, (w + 7) / 8, (h + 7) / 8, ownEighthDecoder: false);
             if (JpegEighthDecoder.TryDecode(f, ColorMode.Rgb, out var own) && own!.Span.SequenceEqual(turbo!.Span)) same++;
             turbo?.Dispose();
             own?.Dispose();
@@ -35,7 +35,7 @@ internal static class DecodeQuick
     private static void Eighth(byte[] f)
     {
         TurboJpeg.TryReadSize(f, out int w, out int h);
-        TurboJpeg.TryDecode(f, ColorMode.Rgb, out var img, (w + 7) / 8, (h + 7) / 8);
+        TurboJpeg.TryDecode(f, ColorMode.Rgb, out var img, (w + 7) / 8, (h + 7) / 8, ownEighthDecoder: false);
         img?.Dispose();
     }
 }

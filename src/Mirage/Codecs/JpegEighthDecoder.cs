@@ -234,7 +234,7 @@ internal static class JpegEighthDecoder
                 int total = 0;
                 foreach (byte c in counts) total += c;
                 if (total > 256 || s.Length < 17 + total) return false;
-                var table = BuildHuffman(counts, s.Slice(17, total), dc: cls == 0);
+                var table = CachedHuffman(s[..(17 + total)], dc: cls == 0);
                 if (table is null) return false;
                 (cls == 0 ? Dc : Ac)[id] = table;
                 s = s[(17 + total)..];
@@ -314,6 +314,28 @@ internal static class JpegEighthDecoder
             }
             return true;
         }
+    }
+
+    // Files from one camera or encoder share their Huffman tables, and building the skip table (8,192 windows) costs
+    // about as much as decoding a small image: each thread keeps the last few it built, keyed by the DHT bytes.
+    [ThreadStatic] private static List<(byte[] Key, Huffman Table)>? t_huffmanCache;
+    private const int HuffmanCacheSize = 8;
+
+    /// <summary>The table for one DHT entry (class/id byte, 16 counts, symbols), from the thread's cache or built.</summary>
+    private static Huffman? CachedHuffman(ReadOnlySpan<byte> entry, bool dc)
+    {
+        var cache = t_huffmanCache ??= new List<(byte[], Huffman)>(HuffmanCacheSize);
+        // The class/id byte is part of the key only through its class bit: the same codes serve any table id.
+        for (int i = 0; i < cache.Count; i++)
+        {
+            var key = cache[i].Key;
+            if ((key[0] >> 4) == (entry[0] >> 4) && key.AsSpan(1).SequenceEqual(entry[1..])) return cache[i].Table;
+        }
+        var table = BuildHuffman(entry.Slice(1, 16), entry[17..], dc);
+        if (table is null) return null;
+        if (cache.Count == HuffmanCacheSize) cache.RemoveAt(0);
+        cache.Add((entry.ToArray(), table));
+        return table;
     }
 
     private static Huffman? BuildHuffman(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> symbols, bool dc)
@@ -447,20 +469,29 @@ internal static class JpegEighthDecoder
         int interval = f.RestartInterval > 0 ? f.RestartInterval : mcus;
         var segmentEnd = new int[(mcus + interval - 1) / interval];
         byte[] clean = ArrayPool<byte>.Shared.Rent(d.Length - start + TailPadding);
+        short[]? kept = null;
+        bool[]? keptHasAc = null;
         try
         {
             if (!Unstuff(d, start, f, clean, segmentEnd, out int segments)) return false;
             Array.Clear(clean, segmentEnd[segments - 1], TailPadding);
-            return DecodeSegments(clean, segmentEnd, f, planes);
+            // Coefficients of the blocks that keep them (4:2:0 chroma) for one MCU row, zeroed (IdctRow re-zeroes them).
+            int keptBlocks = f.McusPerLine * f.Scan.Where(c => c.Scale == 2).Sum(c => c.H * c.V);
+            kept = ArrayPool<short>.Shared.Rent(Math.Max(1, 64 * keptBlocks));
+            keptHasAc = ArrayPool<bool>.Shared.Rent(Math.Max(1, keptBlocks));
+            Array.Clear(kept, 0, 64 * keptBlocks);
+            return DecodeSegments(clean, segmentEnd, f, planes, kept, keptHasAc);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(clean);
+            if (kept is not null) ArrayPool<short>.Shared.Return(kept);
+            if (keptHasAc is not null) ArrayPool<bool>.Shared.Return(keptHasAc);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool DecodeSegments(byte[] clean, int[] segmentEnd, Frame f, byte[][] planes)
+    private static bool DecodeSegments(byte[] clean, int[] segmentEnd, Frame f, byte[][] planes, short[] kept, bool[] keptHasAc)
     {
         // The MCU's blocks in decoding order: which scan component, where in the MCU.
         int nBlocks = f.Scan.Sum(c => c.H * c.V);
@@ -476,10 +507,8 @@ internal static class JpegEighthDecoder
         var acTables = new Huffman[n];
         var pred = new int[n];
         for (int si = 0; si < n; si++) (dcTables[si], acTables[si]) = (f.Dc[f.Scan[si].DcTable]!, f.Ac[f.Scan[si].AcTable]!);
-        // Coefficients of the blocks that keep them (4:2:0 chroma), one MCU row at a time, then their 2×2 IDCT.
-        int keptPerMcu = f.Scan.Where(c => c.Scale == 2).Sum(c => c.H * c.V);
-        var kept = keptPerMcu > 0 ? new short[f.McusPerLine * keptPerMcu * 64] : [];
-        var keptHasAc = new bool[f.McusPerLine * keptPerMcu];
+        // Blocks that keep their coefficients (4:2:0 chroma) go through the 2×2 IDCT after each MCU row.
+        bool anyKept = f.Scan.Any(c => c.Scale == 2);
 
         ref byte data = ref MemoryMarshal.GetArrayDataReference(clean);
         ulong bits = 0;
@@ -604,7 +633,7 @@ internal static class JpegEighthDecoder
                     if (8L * (pos - segmentStart) - count > 8L * (segmentEnd[segment] - segmentStart)) return false;
                 }
             }
-            if (kept.Length > 0) IdctRow(f, my, kept, keptHasAc, planes);
+            if (anyKept) IdctRow(f, my, kept, keptHasAc, planes);
         }
         long rest = 8L * (segmentEnd[segment] - segmentStart) - (8L * (pos - segmentStart) - count);
         return segment == segmentEnd.Length - 1 && rest is >= 0 and < 8;
