@@ -392,14 +392,12 @@ internal static class JpegEighthDecoder
         int used = 0, advance = 0;
         while (true)
         {
-            int symbol = -1, length = 0;
-            for (int l = 1; l <= SkipBits - used && symbol < 0; l++)
-            {
-                int code = (window >> (SkipBits - used - l)) & ((1 << l) - 1);
-                if (code <= t.MaxCode[l]) (symbol, length) = (t.Values[code + t.ValOffset[l]], l);
-            }
-            if (symbol < 0) break;
-            int run = symbol >> 4, size = symbol & 15;
+            // The window's unused bits, most significant first; the zeros after them can only complete codes that
+            // are longer than what is left, which the length check turns away.
+            int e = DecodeSlow(t, (ulong)(uint)window << (64 - SkipBits + used));
+            int length = e & 0xFF;
+            if (e < 0 || length > SkipBits - used) break;
+            int symbol = e >> 16, run = symbol >> 4, size = symbol & 15;
             if (size == 0 && run != 15) return (used + length) | (advance << 8) | SkipEndsBlock;
             if (used + length + size > SkipBits) break;
             used += length + size;
@@ -412,7 +410,7 @@ internal static class JpegEighthDecoder
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Extend(int v, int size) => v < 1 << (size - 1) ? v - (1 << size) + 1 : v;
 
-    /// <summary>(symbol &lt;&lt; 16) | length for a code longer than the fast window, or -1 for a bad code.</summary>
+    /// <summary>(symbol &lt;&lt; 16) | length of the code at the top of <paramref name="bits"/>, bit by bit (codes longer than the fast windows, and building the skip table), or -1 for a bad code.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // no call in the decoding loops: it would push the bit reader out of registers
     private static int DecodeSlow(Huffman t, ulong bits)
     {
