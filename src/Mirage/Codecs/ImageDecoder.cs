@@ -41,7 +41,8 @@ public static class ImageDecoder
     /// <summary>
     /// Decodes a file that will be shrunk to about <paramref name="minWidth"/>×<paramref name="minHeight"/>: a JPEG is
     /// decoded by libjpeg-turbo at the smallest DCT scale (1/8, 1/4, 1/2 …) still at least that large, which skips
-    /// most of the work for camera-size photos; other formats decode at full size. The caller resizes the result.
+    /// most of the work for camera-size photos (without libjpeg-turbo, only at 1/8, by Mirage's own decoder); other
+    /// formats decode at full size. The caller resizes the result.
     /// </summary>
     public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight)
     {
@@ -75,15 +76,7 @@ public static class ImageDecoder
             int minW = 0, minH = 0;
             if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
                 && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
-            {
                 (minW, minH) = (targetWidth, targetHeight);
-                // Without libjpeg-turbo, Mirage's own decoder still does the 1/8 scale (the same bytes libjpeg-turbo
-                // would give); other scales, and files it refuses, decode at full size through SkiaSharp.
-                if (!TurboJpeg.IsAvailable && JpegEighthDecoder.Enabled && (w + 7) / 8 >= targetWidth && (h + 7) / 8 >= targetHeight
-                    && JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8)
-                    && JpegEighthDecoder.TryDecode(data, mode, out var eighth))
-                    return eighth!;
-            }
             return DecodeCore(data, mode, applyOrientation: false, path, minW, minH);
         }
         finally
@@ -151,14 +144,22 @@ public static class ImageDecoder
         Image<byte> image;
         SKEncodedOrigin origin;
         // JPEG goes through libjpeg-turbo when the system has it (SIMD; the same decoder and defaults as Pillow);
-        // streams it cannot convert (CMYK) fall through to Skia.
-        if (TurboJpeg.IsAvailable && TurboJpeg.IsJpeg(data)
-            && TurboJpeg.TryDecode(data, mode, out var turbo, minWidth, minHeight))
+        // streams it cannot convert (CMYK) fall through to Skia. Without it, a decode asked to cover a size that 1/8
+        // covers still takes Mirage's 1/8 decoder (the bytes libjpeg-turbo would give); anything else goes to Skia.
+        Image<byte>? jpeg = null;
+        if (TurboJpeg.IsJpeg(data))
         {
-            if (!applyOrientation) return turbo!;
+            if (TurboJpeg.IsAvailable) TurboJpeg.TryDecode(data, mode, out jpeg, minWidth, minHeight);
+            else if ((minWidth > 0 || minHeight > 0) && JpegEighthDecoder.Enabled && JpegEighthDecoder.TryReadSize(data, out int w, out int h)
+                && (w + 7) / 8 >= minWidth && (h + 7) / 8 >= minHeight && JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8))
+                JpegEighthDecoder.TryDecode(data, mode, out jpeg);
+        }
+        if (jpeg is not null)
+        {
+            if (!applyOrientation) return jpeg;
             int orientation = ReadInfo(data, name).Orientation;
-            if (orientation is <= 1 or > 8) return turbo!;
-            using (turbo) return Orientation.Apply(turbo!, orientation);
+            if (orientation is <= 1 or > 8) return jpeg;
+            using (jpeg) return Orientation.Apply(jpeg, orientation);
         }
         fixed (byte* p = data)
         {

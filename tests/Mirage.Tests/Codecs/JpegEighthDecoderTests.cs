@@ -193,6 +193,8 @@ public class JpegEighthDecoderTests
             File.WriteAllBytes(big, jpeg);
             using (var viaSkiaMachine = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 224, 160))
                 Assert.True(viaSkiaMachine.Span.SequenceEqual(oracle.Span), "1/8 without libjpeg-turbo differs from libjpeg-turbo's 1/8");
+            using (var atLeast = ImageDecoder.DecodeAtLeast(big, ColorMode.Rgb, 250, 188))
+                Assert.True(atLeast.Span.SequenceEqual(oracle.Span), "DecodeAtLeast without libjpeg-turbo differs from libjpeg-turbo's 1/8");
             // 1/8 would not cover the target: full size (SkiaSharp), then the caller resizes.
             using (var full = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 300, 200))
                 Assert.Equal((1500, 2000), (full.Height, full.Width));
