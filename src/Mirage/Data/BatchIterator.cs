@@ -462,8 +462,18 @@ internal sealed class SaveToDirWriter
         _isInput = isInput;
     }
 
-    /// <summary>Encodes and writes; replaceable in tests.</summary>
-    internal static Action<Image<byte>, string, ImageFormat> Encode { get; set; } = (img, path, fmt) => ImageEncoder.Save(img, path, fmt);
+    /// <summary>
+    /// Encodes and writes. Tests replace it for their own thread only (tests run in parallel, and a process-wide
+    /// replacement caught other tests' saves).
+    /// </summary>
+    internal static Action<Image<byte>, string, ImageFormat> Encode
+    {
+        get => t_encode ?? DefaultEncode;
+        set => t_encode = value == DefaultEncode ? null : value;
+    }
+
+    private static readonly Action<Image<byte>, string, ImageFormat> DefaultEncode = (img, path, fmt) => ImageEncoder.Save(img, path, fmt);
+    [ThreadStatic] private static Action<Image<byte>, string, ImageFormat>? t_encode;
 
     public static string Extension(ImageFormat format) => format switch
     {
