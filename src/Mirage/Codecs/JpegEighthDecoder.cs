@@ -27,6 +27,8 @@ internal static class JpegEighthDecoder
 {
     private const int DcBits = 9, AcBits = 11, SkipBits = 13;
     private const int SkipEndsBlock = 1 << 14;
+    /// <summary>How far an end of block moves the coefficient index: past any index a block can otherwise reach (≤ 79).</summary>
+    private const int EndOfBlock = 128;
 
     /// <summary>
     /// Whether <see cref="TurboJpeg.TryDecode"/> hands 1/8-scale decodes to this decoder (default true; false with
@@ -375,13 +377,13 @@ internal static class JpegEighthDecoder
     /// <summary>
     /// An AC lookup entry for the code of length <paramref name="length"/> that starts the <see cref="AcBits"/>-bit
     /// window <paramref name="window"/>. Bits 0–7: bits to drop; bits 8–15: how far the coefficient index advances
-    /// (0: the extra bits do not fit the window, take the symbol from bits 16+ and read them separately; 64: end of
+    /// (0: the extra bits do not fit the window, take the symbol from bits 16+ and read them separately; EndOfBlock: end of
     /// block); bits 16+: the coefficient's value (or the symbol, when bits 8–15 are 0).
     /// </summary>
     private static int AcEntry(int symbol, int length, int window)
     {
         int run = symbol >> 4, size = symbol & 15;
-        if (size == 0) return ((run == 15 ? 16 : 64) << 8) | length; // ZRL, or end of block (libjpeg: any other run)
+        if (size == 0) return ((run == 15 ? 16 : EndOfBlock) << 8) | length; // ZRL, or end of block (libjpeg: any other run)
         if (length + size > AcBits) return (symbol << 16) | length;
         int extra = (window >> (AcBits - length - size)) & ((1 << size) - 1);
         return (Extend(extra, size) << 16) | ((run + 1) << 8) | (length + size);
@@ -576,7 +578,7 @@ internal static class JpegEighthDecoder
                                 if (e == 0 && (e = DecodeSlow(ac, bits)) < 0) return false;
                                 int symbol = (e >> 16) & 0xFF;
                                 size = symbol & 15;
-                                advance = size != 0 ? (symbol >> 4) + 1 : symbol == 0xF0 ? 16 : 64;
+                                advance = size != 0 ? (symbol >> 4) + 1 : symbol == 0xF0 ? 16 : EndOfBlock;
                                 e = (e & 0xFF) + size;
                             }
                             bits <<= e & 0xFF;
@@ -625,7 +627,9 @@ internal static class JpegEighthDecoder
                             else if (run == 15) k += 16;
                             else break;
                         }
-                        keptHasAc[(keptIndex >> 6) - 1] = k != 65; // 65: the first code was an end of block
+                        // 1 + EndOfBlock only when the first code was an end of block: no coefficient was stored (a run
+                        // past 63 of a corrupt stream ends a block at 64 to 79, with a coefficient stored at 63).
+                        keptHasAc[(keptIndex >> 6) - 1] = k != 1 + EndOfBlock;
                     }
                     // A block never reads more than TailPadding bytes, so checking after each one keeps reads in bounds.
                     if (8L * (pos - segmentStart) - count > 8L * (segmentEnd[segment] - segmentStart)) return false;

@@ -140,6 +140,20 @@ public class JpegEighthDecoderTests
             }, iter: 600);
     }
 
+    [Fact]
+    public void ACorruptRunPastTheBlockEndNeitherSkipsTheIdctNorLeaksIntoTheNextRow()
+    {
+        if (!TurboJpeg.IsAvailable) return;
+        // Found by the test above: one entropy byte of this file changed (0xD0 → 0x80) makes a chroma block's AC run
+        // pass index 63, which once passed for "no AC coefficient" and left that coefficient for the next MCU row.
+        var jpeg = File.ReadAllBytes(Path.Combine(FixtureDir, "s420-restart-3b.jpg"));
+        Assert.Equal(0xD0, jpeg[2419]);
+        jpeg[2419] = 0x80;
+        Assert.True(JpegEighthDecoder.TryDecode(jpeg, ColorMode.Rgb, out var own));
+        own!.Dispose();
+        foreach (var mode in Modes) Assert.Null(Disagreement(jpeg, mode));
+    }
+
     private static byte[] Flip(byte[] jpeg, int i, byte value)
     {
         jpeg[i] ^= (byte)(value == 0 ? 1 : value);
