@@ -32,9 +32,16 @@ internal static class JpegEighthDecoder
 
     /// <summary>
     /// Whether <see cref="TurboJpeg.TryDecode"/> hands 1/8-scale decodes to this decoder (default true; false with
-    /// MIRAGE_DISABLE_EIGHTH_DECODER=1). Benchmarks switch it to time libjpeg-turbo's own 1/8 decode.
+    /// MIRAGE_DISABLE_EIGHTH_DECODER=1). Benchmarks switch it off on their thread to time libjpeg-turbo's own 1/8 decode.
     /// </summary>
-    public static bool Enabled { get; set; } = Environment.GetEnvironmentVariable("MIRAGE_DISABLE_EIGHTH_DECODER") is not ("1" or "true");
+    public static bool Enabled
+    {
+        get => !t_disabled && EnabledByEnvironment;
+        set => t_disabled = !value; // for the calling thread only: tests and benchmarks run beside each other
+    }
+
+    private static readonly bool EnabledByEnvironment = Environment.GetEnvironmentVariable("MIRAGE_DISABLE_EIGHTH_DECODER") is not ("1" or "true");
+    [ThreadStatic] private static bool t_disabled;
 
     /// <summary>
     /// True when tjDecompress2, asked for <paramref name="scaledWidth"/>×<paramref name="scaledHeight"/>, decodes at 1/8:
