@@ -73,17 +73,23 @@ public static class ImageDecoder
         var buffer = ReadFile(path, out int length);
         try
         {
-            var data = buffer.AsSpan(0, length);
-            int minW = 0, minH = 0;
-            if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
-                && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
-                (minW, minH) = (targetWidth, targetHeight);
-            return DecodeCore(data, mode, applyOrientation: false, path, minW, minH);
+            return DecodeForTarget(buffer.AsSpan(0, length), mode, path, targetWidth, targetHeight, minRatio);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The same from encoded bytes in memory; <paramref name="name"/> names the input in errors.</summary>
+    internal static Image<byte> DecodeForTarget(ReadOnlySpan<byte> data, ColorMode mode, string name, int targetWidth, int targetHeight, int minRatio = 2)
+    {
+        ValidateMode(mode);
+        int minW = 0, minH = 0;
+        if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
+            && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
+            (minW, minH) = (targetWidth, targetHeight);
+        return DecodeCore(data, mode, applyOrientation: false, name, minW, minH);
     }
 
     /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>

@@ -22,8 +22,12 @@ internal static unsafe class PosixFile
     [DllImport("libc", EntryPoint = "pread")] private static extern nint PRead(int fd, byte* buffer, nuint count, long offset);
     [DllImport("libc", EntryPoint = "close")] private static extern int Close(int fd);
 
-    /// <summary>Off where libc cannot be called (set by tests to check the managed path gives the same bytes).</summary>
-    internal static bool Enabled { get; set; } = OperatingSystem.IsLinux() && (RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64);
+    private static readonly bool Supported = OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>Tests set this to take the managed path on their own thread only.</summary>
+    [ThreadStatic] internal static bool t_disabledForTests;
+
+    internal static bool Enabled => Supported && !t_disabledForTests;
 
     /// <summary>The file's bytes in a pooled buffer (the caller returns it), or false to use the managed path.</summary>
     public static bool TryRead(string path, out byte[]? buffer, out int length)
