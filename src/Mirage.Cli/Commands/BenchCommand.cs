@@ -55,12 +55,13 @@ public static class BenchCommand
         var perClass = new Option<int>("--per-class") { Description = "Generated tree: JPEGs per class.", DefaultValueFactory = _ => 70 };
         var firstSeconds = new Option<double>("--first-seconds") { Description = "Seconds of the fresh process's first window (no warm-up) reported apart from the steady rate; 0 = warm up instead.", DefaultValueFactory = _ => 10 };
         var minFirstRatio = new Option<double>("--min-first-ratio") { Description = "Fail (exit 1) when the first window's rate is below this fraction of the steady rate (e.g. 0.85)." };
+        var fineScaled = new Option<bool>("--fine-scaled-decode") { Description = "Opt-in: also decode JPEGs between 1x and 2x the target at libjpeg-turbo's M/8 scales (FileFlowOptions.FineScaledDecode)." };
         var breakdown = new Option<bool>("--breakdown") { Description = "Also time file read, decode from memory, fused warp and batch write per sample, and the pipeline's rate as a fraction of their limit." };
         var decodeCompare = new Option<bool>("--decode-compare") { Description = "Only time full decode + resize vs DCT-scaled decode + resize of DIR's files to the target (one thread)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("bench", "Images per second: in-memory random transform and the whole flow_from_directory pipeline.")
         {
-            dir, config, targetSize, batchSize, workers, seconds, interpolation, classes, perClass, firstSeconds, minFirstRatio, breakdown, decodeCompare, json,
+            dir, config, targetSize, batchSize, workers, seconds, interpolation, classes, perClass, firstSeconds, minFirstRatio, breakdown, fineScaled, decodeCompare, json,
         };
         command.SetAction(parse =>
         {
@@ -79,7 +80,7 @@ public static class BenchCommand
                 if (!(first >= 0)) throw new ArgumentException("--first-seconds must be ≥ 0.");
                 if (!(minRatio >= 0)) throw new ArgumentException("--min-first-ratio must be ≥ 0.");
                 if (minRatio > 0 && first == 0) throw new ArgumentException("--min-first-ratio needs a first window (--first-seconds > 0).");
-                var settings = new Settings(size, b, w, s, resize, parse.GetValue(json), first, minRatio, parse.GetValue(breakdown));
+                var settings = new Settings(size, b, w, s, resize, parse.GetValue(json), first, minRatio, parse.GetValue(breakdown), parse.GetValue(fineScaled));
                 string? given = parse.GetValue(dir);
                 if (parse.GetValue(decodeCompare))
                 {
@@ -109,7 +110,7 @@ public static class BenchCommand
     }
 
     private sealed record Settings((int Height, int Width) Size, int BatchSize, int Workers, double Seconds, ResizeInterpolation Resize, bool Json,
-        double FirstSeconds = 0, double MinFirstRatio = 0, bool Breakdown = false)
+        double FirstSeconds = 0, double MinFirstRatio = 0, bool Breakdown = false, bool FineScaledDecode = false)
     {
         public string SizeText => $"{Size.Width}x{Size.Height}";
     }
@@ -157,6 +158,7 @@ public static class BenchCommand
                 j.WriteNumber("in_memory_images", images);
                 j.WriteString("config", configPath ?? "reference");
                 j.WriteBoolean("scaled_decode", pipe.Load.ScaledDecode);
+                j.WriteBoolean("fine_scaled_decode", pipe.Load.FineScaledDecode);
                 j.WriteString("interpolation", s.Resize.ToString().ToLowerInvariant());
                 j.WriteNumber("seconds", s.Seconds);
                 j.WriteNumber("processor_count", Environment.ProcessorCount);
@@ -268,6 +270,7 @@ public static class BenchCommand
             Workers = s.Workers,
             Prefetch = Math.Max(2, 2 * s.Workers),
             Seed = 1,
+            FineScaledDecode = s.FineScaledDecode,
         });
         var sw = Stopwatch.StartNew();
         long delivered = 0, firstSamples = 0, samples = 0;
@@ -400,7 +403,7 @@ public static class BenchCommand
         var files = ImageFiles.Stream(dir, followLinks: false, _ => { }).Take(64).Select(f => Path.Combine(dir, f)).ToArray();
         if (files.Length == 0) throw new ArgumentException($"No images under '{dir}'.");
         var full = new ImageLoadOptions(s.Size, ColorMode.Rgb, s.Resize);
-        var scaled = full with { ScaledDecode = true };
+        var scaled = full with { ScaledDecode = true, FineScaledDecode = s.FineScaledDecode };
         var info = ImageDecoder.ReadInfo(files[0]);
         bool own = JpegEighthDecoder.Enabled;
         var cases = new (string Name, Action<string> Load)[]

@@ -7,15 +7,20 @@ namespace Mirage.Data;
 /// <summary>How files become samples: decode in a colour mode, then resize to the target size (Keras's load_img).
 /// With <see cref="ScaledDecode"/>, a JPEG at least 2× the target on both axes is decoded at a reduced DCT scale
 /// (1/2 … 1/8, still covering the target) before the resize: several times faster for camera-size photos, but the
-/// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize.</summary>
+/// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize. <see cref="FineScaledDecode"/> (opt-in)
+/// lowers that threshold to 1×, so libjpeg-turbo's M/8 scales (e.g. 5/8: 512×384 → 320×240 for 224×224) apply too.</summary>
 public sealed record ImageLoadOptions(
     (int Height, int Width) TargetSize,
     ColorMode ColorMode = ColorMode.Rgb,
     ResizeInterpolation Interpolation = ResizeInterpolation.Nearest,
     bool KeepAspectRatio = false,
     Func<string, ColorMode, Image<byte>>? Decoder = null,
-    bool ScaledDecode = false)
+    bool ScaledDecode = false,
+    bool FineScaledDecode = false)
 {
+    /// <summary>How many times the target a JPEG must be on both axes for <see cref="ScaledDecode"/> to shrink it.</summary>
+    private int ScaledDecodeMinRatio => FineScaledDecode ? 1 : 2;
+
     public static int ChannelsOf(ColorMode mode) => mode switch
     {
         ColorMode.Grayscale => 1,
@@ -34,7 +39,7 @@ public sealed record ImageLoadOptions(
         try
         {
             decoded = Decoder is { } custom ? custom(path, ColorMode)
-                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height)
+                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio)
                 : ImageDecoder.Decode(path, ColorMode);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
@@ -54,7 +59,7 @@ public sealed record ImageLoadOptions(
         Image<byte> decoded;
         try
         {
-            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height)
+            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio)
                 : ImageDecoder.Decode(data, ColorMode, name);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
