@@ -8,7 +8,7 @@
 # SECONDS_PER (default 4) sets each timed window; ROUNDS (default 2) the rounds.
 set -euo pipefail
 out=${1:?usage: tools/bench_session2.sh OUT.txt}
-peers=${PEERS:-../shared/peers}
+peers=${PEERS:-$([ -d ../shared/peers ] && echo ../shared/peers || echo ../../shared/peers)} # /work/main or a worktree under /work/wt
 trees=${TREES:-/tmp/mirage-bench2}
 secs=${SECONDS_PER:-4}
 rounds=${ROUNDS:-2}

@@ -133,11 +133,13 @@ public static class BenchCommand
                 j.WriteNumber("directory_images_per_second", Math.Round(pipe.Rate, 1));
                 j.WriteNumber("directory_median_ms_per_batch", Math.Round(pipe.MedianBatchMs, 3));
                 j.WriteNumber("directory_fused_fraction", Math.Round(pipe.FusedFraction, 4));
+                j.WriteNumber("directory_cpu_us_per_image", Math.Round(pipe.CpuUs, 1));
                 if (s.FirstSeconds > 0)
                 {
                     j.WriteNumber("first_seconds", s.FirstSeconds);
                     j.WriteNumber("first_images_per_second", Math.Round(pipe.FirstRate, 1));
                     j.WriteNumber("first_to_steady", Math.Round(pipe.FirstRate / pipe.Rate, 3));
+                    j.WriteNumber("first_cpu_us_per_image", Math.Round(pipe.FirstCpuUs, 1));
                 }
                 if (parts is not null)
                 {
@@ -174,9 +176,9 @@ public static class BenchCommand
                 $"{inMemoryRate,10:F1} img/s  in-memory random transform (bytes; {inMemoryBatchMs:F2} ms per batch of {s.BatchSize}, median)"));
             if (s.FirstSeconds > 0)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{pipe.FirstRate,10:F1} img/s  flow_from_directory, first {s.FirstSeconds:0.##} s of the process (no warm-up): {pipe.FirstRate / pipe.Rate:F2}x the steady rate"));
+                    $"{pipe.FirstRate,10:F1} img/s  flow_from_directory, first {s.FirstSeconds:0.##} s of the process (no warm-up): {pipe.FirstRate / pipe.Rate:F2}x the steady rate; processor time {pipe.FirstCpuUs:F0} µs/img"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{pipe.Rate,10:F1} img/s  flow_from_directory{(s.FirstSeconds > 0 ? ", steady (the next " + s.Seconds.ToString("0.##", CultureInfo.InvariantCulture) + " s)" : "")} (decode, resize, augment, float batch; {pipe.MedianBatchMs:F2} ms per batch, median; fused path {pipe.FusedFraction:P0})"));
+                $"{pipe.Rate,10:F1} img/s  flow_from_directory{(s.FirstSeconds > 0 ? ", steady (the next " + s.Seconds.ToString("0.##", CultureInfo.InvariantCulture) + " s)" : "")} (decode, resize, augment, float batch; {pipe.MedianBatchMs:F2} ms per batch, median; fused path {pipe.FusedFraction:P0}; processor time {pipe.CpuUs:F0} µs/img)"));
             if (parts is not null)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -254,7 +256,10 @@ public static class BenchCommand
         return (done.Sum() / elapsed, Median(batchMs.SelectMany(x => x)));
     }
 
-    private sealed record PipelineResult(double Rate, double MedianBatchMs, double FusedFraction, int Files, ImageLoadOptions Load, double FirstRate);
+    /// <param name="CpuUs">Processor time of the whole process per delivered image in the steady window (all threads,
+    /// the runtime's included): on a busy machine it moves far less than the rate, which counts waiting too.</param>
+    private sealed record PipelineResult(double Rate, double MedianBatchMs, double FusedFraction, int Files, ImageLoadOptions Load, double FirstRate,
+        double CpuUs, double FirstCpuUs);
 
     /// <summary>
     /// flow_from_directory with W workers, endless epochs, batches counted at the consumer. With a first window: from the
@@ -272,14 +277,18 @@ public static class BenchCommand
             Seed = 1,
             FineScaledDecode = s.FineScaledDecode,
         });
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         long delivered = 0, firstSamples = 0, samples = 0;
-        double firstRate = 0;
+        double firstRate = 0, firstCpuUs = 0;
         if (s.FirstSeconds > 0)
         {
             while (sw.Elapsed.TotalSeconds < s.FirstSeconds)
                 using (var b = it.Next()) firstSamples += b.Count;
             firstRate = firstSamples / sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            firstCpuUs = (process.TotalProcessorTime - cpu0).TotalMicroseconds / firstSamples;
         }
         else
         {
@@ -289,6 +298,8 @@ public static class BenchCommand
         }
         delivered += firstSamples;
         var gaps = new List<double>();
+        process.Refresh();
+        var cpu1 = process.TotalProcessorTime;
         var timer = Stopwatch.StartNew();
         double last = 0;
         while (timer.Elapsed.TotalSeconds < s.Seconds)
@@ -300,11 +311,13 @@ public static class BenchCommand
             last = now;
         }
         double elapsed = timer.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuUs = (process.TotalProcessorTime - cpu1).TotalMicroseconds / Math.Max(1, samples);
         delivered += samples;
         // Workers build ahead of the consumer, so FusedSamples ≥ delivered when every sample took the fused path.
         double fused = delivered == 0 ? 0 : Math.Min(1, it.FusedSamples / (double)delivered);
         // The median gap between batches at the consumer is the time one batch costs the pipeline as a whole.
-        return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, ((FileSource)it.Source).LoadOptions, firstRate);
+        return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, ((FileSource)it.Source).LoadOptions, firstRate, cpuUs, firstCpuUs);
     }
 
     private sealed record BreakdownResult(double ReadUs, double DecodeUs, double WarpUs, double BatchWriteUs, int Rounds)
