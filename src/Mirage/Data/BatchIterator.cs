@@ -57,9 +57,10 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         _augmenter = augmenter;
         DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
         Seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        // Batches alive at once: prefetched, being built, and held by a consumer or two.
-        _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, (long)_options.BatchSize * source.SampleShape.Length),
-            keep: _options.Prefetch + _options.Workers + 2);
+        // One batch's values (no more than the dataset holds); batches alive at once: prefetched, being built, and held
+        // by a consumer or two.
+        long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * source.SampleShape.Length;
+        _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: _options.Prefetch + _options.Workers + 2);
         if (_options.SaveToDir is { } dir)
             _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile);
     }

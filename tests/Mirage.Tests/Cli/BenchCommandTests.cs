@@ -32,6 +32,8 @@ public class BenchCommandTests
         Assert.Equal(1.0, r.GetProperty("directory_fused_fraction").GetDouble()); // the reference config takes the fused path
         Assert.Equal(2, r.GetProperty("workers").GetInt32());
         Assert.True(r.GetProperty("first_images_per_second").GetDouble() > 0);
+        Assert.True(r.GetProperty("first_cpu_us_per_image").GetDouble() > 0);
+        Assert.True(r.GetProperty("directory_cpu_us_per_image").GetDouble() > 0);
         Assert.Equal(0.3, r.GetProperty("first_seconds").GetDouble());
         Assert.Equal(Math.Round(r.GetProperty("first_images_per_second").GetDouble() / r.GetProperty("directory_images_per_second").GetDouble(), 2),
             Math.Round(r.GetProperty("first_to_steady").GetDouble(), 2));

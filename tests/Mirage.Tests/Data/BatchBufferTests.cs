@@ -24,6 +24,15 @@ public class BatchBufferTests
     }
 
     [Fact]
+    public void ABatchSizeAboveTheDatasetRentsOnlyWhatTheDatasetFills()
+    {
+        using var it = new BatchIterator<float>(new CountingSource(3, 64, 64, 3), null, new FlowOptions { BatchSize = 1000, Seed = 1 });
+        using var batch = it.Next();
+        Assert.Equal(3, batch.Count);
+        Assert.Equal(3 * 64 * 64 * 3, batch.Buffer.Length);
+    }
+
+    [Fact]
     public void ThePoolKeepsAtMostItsShareAndIgnoresForeignBuffers()
     {
         var pool = new BatchBufferPool<byte>(10, keep: 2);
