@@ -7,6 +7,7 @@ using Mirage.Data;
 using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
+using Mirage.Kernels;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
@@ -20,6 +21,11 @@ namespace Mirage.Cli.Commands;
 /// flow_from_directory pipeline (decode, resize, augment, float batch) with W workers.
 /// Without DIR it builds a sample tree (17 classes × 70 JPEGs at the target size, quality 90, random crops of the
 /// bundled photos) in a temporary folder and deletes it afterwards.
+/// The pipeline runs first in the process, from its first batch with no warm-up: the rate over the first
+/// `--first-seconds` (10) is reported apart from the steady rate over the `--seconds` after them, with the processor
+/// count the runtime saw (`--min-first-ratio R` fails the command when first / steady &lt; R).
+/// `--breakdown` also times, in the same run and on one thread, what one sample costs: file read, decode from memory,
+/// the fused warp on a cached source and the batch write; their sum is the pipeline's limit per worker.
 /// `--decode-compare` instead times, per file of DIR, full decode + resize against DCT-scaled decode + resize to the target.
 /// </summary>
 public static class BenchCommand
@@ -47,11 +53,15 @@ public static class BenchCommand
         var interpolation = new Option<string>("--interpolation") { Description = "Resize filter of the pipeline (Keras's default: nearest).", DefaultValueFactory = _ => "nearest" };
         var classes = new Option<int>("--classes") { Description = "Generated tree: class folders.", DefaultValueFactory = _ => 17 };
         var perClass = new Option<int>("--per-class") { Description = "Generated tree: JPEGs per class.", DefaultValueFactory = _ => 70 };
+        var firstSeconds = new Option<double>("--first-seconds") { Description = "Seconds of the fresh process's first window (no warm-up) reported apart from the steady rate; 0 = warm up instead.", DefaultValueFactory = _ => 10 };
+        var minFirstRatio = new Option<double>("--min-first-ratio") { Description = "Fail (exit 1) when the first window's rate is below this fraction of the steady rate (e.g. 0.85)." };
+        var fineScaled = new Option<bool>("--fine-scaled-decode") { Description = "Opt-in: also decode JPEGs between 1x and 2x the target at libjpeg-turbo's M/8 scales (FileFlowOptions.FineScaledDecode)." };
+        var breakdown = new Option<bool>("--breakdown") { Description = "Also time file read, decode from memory, fused warp and batch write per sample, and the pipeline's rate as a fraction of their limit." };
         var decodeCompare = new Option<bool>("--decode-compare") { Description = "Only time full decode + resize vs DCT-scaled decode + resize of DIR's files to the target (one thread)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var command = new Command("bench", "Images per second: in-memory random transform and the whole flow_from_directory pipeline.")
         {
-            dir, config, targetSize, batchSize, workers, seconds, interpolation, classes, perClass, decodeCompare, json,
+            dir, config, targetSize, batchSize, workers, seconds, interpolation, classes, perClass, firstSeconds, minFirstRatio, breakdown, fineScaled, decodeCompare, json,
         };
         command.SetAction(parse =>
         {
@@ -66,7 +76,11 @@ public static class BenchCommand
                 if (w < 1) throw new ArgumentException("--workers must be at least 1.");
                 if (!(s > 0)) throw new ArgumentException("--seconds must be > 0.");
                 var resize = CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation");
-                var settings = new Settings(size, b, w, s, resize, parse.GetValue(json));
+                double first = parse.GetValue(firstSeconds), minRatio = parse.GetValue(minFirstRatio);
+                if (!(first >= 0)) throw new ArgumentException("--first-seconds must be ≥ 0.");
+                if (!(minRatio >= 0)) throw new ArgumentException("--min-first-ratio must be ≥ 0.");
+                if (minRatio > 0 && first == 0) throw new ArgumentException("--min-first-ratio needs a first window (--first-seconds > 0).");
+                var settings = new Settings(size, b, w, s, resize, parse.GetValue(json), first, minRatio, parse.GetValue(breakdown), parse.GetValue(fineScaled));
                 string? given = parse.GetValue(dir);
                 if (parse.GetValue(decodeCompare))
                 {
@@ -95,15 +109,19 @@ public static class BenchCommand
         return command;
     }
 
-    private sealed record Settings((int Height, int Width) Size, int BatchSize, int Workers, double Seconds, ResizeInterpolation Resize, bool Json)
+    private sealed record Settings((int Height, int Width) Size, int BatchSize, int Workers, double Seconds, ResizeInterpolation Resize, bool Json,
+        double FirstSeconds = 0, double MinFirstRatio = 0, bool Breakdown = false, bool FineScaledDecode = false)
     {
         public string SizeText => $"{Size.Width}x{Size.Height}";
     }
 
     private static void Run(string dir, bool generated, string? configPath, ImageDataGenerator generator, Settings s, TextWriter output)
     {
-        var (inMemoryRate, inMemoryBatchMs, images) = InMemory(dir, generator, s);
+        // The pipeline first: its first window is what a fresh process delivers (nothing else has run yet).
         var pipe = Pipeline(dir, generator, s);
+        var (inMemoryRate, inMemoryBatchMs, images) = InMemory(dir, generator, s);
+        var parts = s.Breakdown ? Breakdown(dir, generator, pipe.Load, s) : null;
+        double? limitFraction = parts is null ? null : pipe.Rate / (s.Workers * parts.LimitRate);
         if (s.Json)
         {
             using var ms = new MemoryStream();
@@ -115,6 +133,23 @@ public static class BenchCommand
                 j.WriteNumber("directory_images_per_second", Math.Round(pipe.Rate, 1));
                 j.WriteNumber("directory_median_ms_per_batch", Math.Round(pipe.MedianBatchMs, 3));
                 j.WriteNumber("directory_fused_fraction", Math.Round(pipe.FusedFraction, 4));
+                j.WriteNumber("directory_cpu_us_per_image", Math.Round(pipe.CpuUs, 1));
+                if (s.FirstSeconds > 0)
+                {
+                    j.WriteNumber("first_seconds", s.FirstSeconds);
+                    j.WriteNumber("first_images_per_second", Math.Round(pipe.FirstRate, 1));
+                    j.WriteNumber("first_to_steady", Math.Round(pipe.FirstRate / pipe.Rate, 3));
+                    j.WriteNumber("first_cpu_us_per_image", Math.Round(pipe.FirstCpuUs, 1));
+                }
+                if (parts is not null)
+                {
+                    j.WriteNumber("breakdown_read_us", Math.Round(parts.ReadUs, 1));
+                    j.WriteNumber("breakdown_decode_us", Math.Round(parts.DecodeUs, 1));
+                    j.WriteNumber("breakdown_warp_us", Math.Round(parts.WarpUs, 1));
+                    j.WriteNumber("breakdown_batch_write_us", Math.Round(parts.BatchWriteUs, 1));
+                    j.WriteNumber("breakdown_limit_images_per_second", Math.Round(parts.LimitRate, 1));
+                    j.WriteNumber("directory_fraction_of_limit", Math.Round(limitFraction!.Value, 3));
+                }
                 j.WriteNumber("workers", s.Workers);
                 j.WriteNumber("batch_size", s.BatchSize);
                 j.WriteString("image_size", s.SizeText);
@@ -124,21 +159,37 @@ public static class BenchCommand
                 j.WriteNumber("files", pipe.Files);
                 j.WriteNumber("in_memory_images", images);
                 j.WriteString("config", configPath ?? "reference");
-                j.WriteBoolean("scaled_decode", pipe.ScaledDecode);
+                j.WriteBoolean("scaled_decode", pipe.Load.ScaledDecode);
+                j.WriteBoolean("fine_scaled_decode", pipe.Load.FineScaledDecode);
                 j.WriteString("interpolation", s.Resize.ToString().ToLowerInvariant());
                 j.WriteNumber("seconds", s.Seconds);
                 j.WriteNumber("processor_count", Environment.ProcessorCount);
                 j.WriteEndObject();
             }
             output.WriteLine(System.Text.Encoding.UTF8.GetString(ms.ToArray()));
-            return;
         }
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{pipe.Files} files in {(generated ? "a generated tree" : dir)}, {s.SizeText}, batch {s.BatchSize}, {s.Workers} worker(s), JPEG decoder {ImageDecoder.JpegDecoder}"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{inMemoryRate,10:F1} img/s  in-memory random transform (bytes; {inMemoryBatchMs:F2} ms per batch of {s.BatchSize}, median)"));
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{pipe.Rate,10:F1} img/s  flow_from_directory (decode, resize, augment, float batch; {pipe.MedianBatchMs:F2} ms per batch, median; fused path {pipe.FusedFraction:P0})"));
+        else
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{pipe.Files} files in {(generated ? "a generated tree" : dir)}, {s.SizeText}, batch {s.BatchSize}, {s.Workers} worker(s), JPEG decoder {ImageDecoder.JpegDecoder}, {Environment.ProcessorCount} processor(s) seen"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{inMemoryRate,10:F1} img/s  in-memory random transform (bytes; {inMemoryBatchMs:F2} ms per batch of {s.BatchSize}, median)"));
+            if (s.FirstSeconds > 0)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{pipe.FirstRate,10:F1} img/s  flow_from_directory, first {s.FirstSeconds:0.##} s of the process (no warm-up): {pipe.FirstRate / pipe.Rate:F2}x the steady rate; processor time {pipe.FirstCpuUs:F0} µs/img"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{pipe.Rate,10:F1} img/s  flow_from_directory{(s.FirstSeconds > 0 ? ", steady (the next " + s.Seconds.ToString("0.##", CultureInfo.InvariantCulture) + " s)" : "")} (decode, resize, augment, float batch; {pipe.MedianBatchMs:F2} ms per batch, median; fused path {pipe.FusedFraction:P0}; processor time {pipe.CpuUs:F0} µs/img)"));
+            if (parts is not null)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"per sample, one thread, medians of {parts.Rounds} alternated rounds: read {parts.ReadUs:F1} µs + decode from memory {parts.DecodeUs:F1} µs + fused warp {parts.WarpUs:F1} µs + batch write {parts.BatchWriteUs:F1} µs"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{parts.LimitRate * s.Workers,10:F1} img/s  limit = {s.Workers} / (sum of the above); the pipeline runs at {limitFraction:P1} of it"));
+            }
+        }
+        if (s.MinFirstRatio > 0 && pipe.FirstRate < s.MinFirstRatio * pipe.Rate)
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"slow start: the first {s.FirstSeconds:0.##} s ran at {pipe.FirstRate:F1} img/s, {pipe.FirstRate / pipe.Rate:F2}x the steady {pipe.Rate:F1} img/s (below --min-first-ratio {s.MinFirstRatio:0.##}); {Environment.ProcessorCount} processor(s) seen."));
     }
 
     /// <summary>Pictures of the tree, resized to the target, as bytes; then per image: draw, matrix (flips folded in), one byte warp.</summary>
@@ -205,9 +256,15 @@ public static class BenchCommand
         return (done.Sum() / elapsed, Median(batchMs.SelectMany(x => x)));
     }
 
-    private sealed record PipelineResult(double Rate, double MedianBatchMs, double FusedFraction, int Files, bool ScaledDecode);
+    /// <param name="CpuUs">Processor time of the whole process per delivered image in the steady window (all threads,
+    /// the runtime's included): on a busy machine it moves far less than the rate, which counts waiting too.</param>
+    private sealed record PipelineResult(double Rate, double MedianBatchMs, double FusedFraction, int Files, ImageLoadOptions Load, double FirstRate,
+        double CpuUs, double FirstCpuUs);
 
-    /// <summary>flow_from_directory with W workers, endless epochs; a warm-up, then batches counted for S seconds at the consumer.</summary>
+    /// <summary>
+    /// flow_from_directory with W workers, endless epochs, batches counted at the consumer. With a first window: from the
+    /// first batch on (no warm-up), first window then <see cref="Settings.Seconds"/> steady; otherwise a warm-up first.
+    /// </summary>
     private static PipelineResult Pipeline(string dir, ImageDataGenerator generator, Settings s)
     {
         using var it = generator.FlowFromDirectory(dir, new DirectoryFlowOptions
@@ -218,13 +275,31 @@ public static class BenchCommand
             Workers = s.Workers,
             Prefetch = Math.Max(2, 2 * s.Workers),
             Seed = 1,
+            FineScaledDecode = s.FineScaledDecode,
         });
-        double warmup = WarmupSeconds(s);
+        var process = Process.GetCurrentProcess();
+        var cpu0 = process.TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        long delivered = 0, samples = 0;
-        while (sw.Elapsed.TotalSeconds < warmup)
-            using (var b = it.Next()) delivered += b.Count;
+        long delivered = 0, firstSamples = 0, samples = 0;
+        double firstRate = 0, firstCpuUs = 0;
+        if (s.FirstSeconds > 0)
+        {
+            while (sw.Elapsed.TotalSeconds < s.FirstSeconds)
+                using (var b = it.Next()) firstSamples += b.Count;
+            firstRate = firstSamples / sw.Elapsed.TotalSeconds;
+            process.Refresh();
+            firstCpuUs = (process.TotalProcessorTime - cpu0).TotalMicroseconds / firstSamples;
+        }
+        else
+        {
+            double warmup = WarmupSeconds(s);
+            while (sw.Elapsed.TotalSeconds < warmup)
+                using (var b = it.Next()) delivered += b.Count;
+        }
+        delivered += firstSamples;
         var gaps = new List<double>();
+        process.Refresh();
+        var cpu1 = process.TotalProcessorTime;
         var timer = Stopwatch.StartNew();
         double last = 0;
         while (timer.Elapsed.TotalSeconds < s.Seconds)
@@ -236,12 +311,86 @@ public static class BenchCommand
             last = now;
         }
         double elapsed = timer.Elapsed.TotalSeconds;
+        process.Refresh();
+        double cpuUs = (process.TotalProcessorTime - cpu1).TotalMicroseconds / Math.Max(1, samples);
         delivered += samples;
         // Workers build ahead of the consumer, so FusedSamples ≥ delivered when every sample took the fused path.
         double fused = delivered == 0 ? 0 : Math.Min(1, it.FusedSamples / (double)delivered);
-        bool scaled = ((FileSource)it.Source).LoadOptions.ScaledDecode;
         // The median gap between batches at the consumer is the time one batch costs the pipeline as a whole.
-        return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, scaled);
+        return new PipelineResult(samples / elapsed, Median(gaps), fused, it.Samples, ((FileSource)it.Source).LoadOptions, firstRate, cpuUs, firstCpuUs);
+    }
+
+    private sealed record BreakdownResult(double ReadUs, double DecodeUs, double WarpUs, double BatchWriteUs, int Rounds)
+    {
+        public double LimitRate => 1e6 / (ReadUs + DecodeUs + WarpUs + BatchWriteUs);
+    }
+
+    /// <summary>
+    /// What one sample of the pipeline costs on one thread, each step alone, alternated in 100 ms rounds (medians):
+    /// (1) read the file into memory (the pipeline's own read), (2) decode + resize from memory, (3) draw the parameters
+    /// and run the fused warp from a cached decoded source into one float slot that stays in cache, (4) the same into the
+    /// successive slots of batch-sized buffers (three in rotation, as a worker with prefetch 2 uses) — its excess over (3)
+    /// is the batch write. Files: the tree's first 256.
+    /// </summary>
+    private static BreakdownResult Breakdown(string dir, ImageDataGenerator generator, ImageLoadOptions load, Settings s)
+    {
+        var files = ImageFiles.Stream(dir, followLinks: false, _ => { }).Take(256).Select(f => Path.Combine(dir, f)).ToArray();
+        var shape = load.SampleShape;
+        var fused = FusedSample.For(generator, shape)
+            ?? throw new InvalidOperationException("--breakdown times the fused path; this configuration does not take it.");
+        var encoded = files.Select(File.ReadAllBytes).ToArray();
+        var sources = files.Take(64).Select(load.LoadBytes).ToArray();
+        var slot = new float[shape.Length];
+        // Touched once before timing: the pipeline's batch buffers are reused, so their pages are already mapped.
+        var batches = Enumerable.Range(0, 3).Select(_ => new float[s.BatchSize * shape.Length]).ToArray();
+        foreach (var b in batches) Array.Fill(b, 1f);
+        long n = 0;
+        int slotInBatch = 0, batchBuffer = 0;
+        void Warp(Span<float> dst)
+        {
+            long i = n++;
+            var rng = RandomStream.For(1, 0, i);
+            var p = generator.GetRandomTransform(shape, ref rng);
+            if (!fused.TryMatrix(p, out var m)) throw new InvalidOperationException("The configuration drew a step the fused path cannot do.");
+            fused.WriteFloat(sources[i % sources.Length], m, dst, DataLayout.ChannelsLast);
+        }
+        var cases = new Action[]
+        {
+            () =>
+            {
+                var buffer = ImageDecoder.ReadFile(files[n++ % files.Length], out _);
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            },
+            () =>
+            {
+                long i = n++;
+                load.LoadBytes(encoded[i % encoded.Length], files[i % files.Length]).Dispose();
+            },
+            () => Warp(slot),
+            () =>
+            {
+                Warp(batches[batchBuffer].AsSpan(slotInBatch * shape.Length, shape.Length));
+                if (++slotInBatch == s.BatchSize) (slotInBatch, batchBuffer) = (0, (batchBuffer + 1) % batches.Length);
+            },
+        };
+        var rounds = cases.Select(_ => new List<double>()).ToArray();
+        foreach (var c in cases) for (int k = 0; k < 16; k++) c(); // first calls (JIT, pools)
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < Math.Max(1, s.Seconds) || rounds[0].Count < 5)
+            for (int c = 0; c < cases.Length; c++)
+            {
+                var sw = Stopwatch.StartNew();
+                int k = 0;
+                while (sw.Elapsed.TotalMilliseconds < 100 || k == 0)
+                {
+                    cases[c]();
+                    k++;
+                }
+                rounds[c].Add(sw.Elapsed.TotalMilliseconds * 1000 / k);
+            }
+        foreach (var src in sources) src.Dispose();
+        double warp = Median(rounds[2]), intoBatch = Median(rounds[3]);
+        return new BreakdownResult(Median(rounds[0]), Median(rounds[1]), warp, Math.Max(0, intoBatch - warp), rounds[0].Count);
     }
 
     /// <summary>
@@ -267,7 +416,7 @@ public static class BenchCommand
         var files = ImageFiles.Stream(dir, followLinks: false, _ => { }).Take(64).Select(f => Path.Combine(dir, f)).ToArray();
         if (files.Length == 0) throw new ArgumentException($"No images under '{dir}'.");
         var full = new ImageLoadOptions(s.Size, ColorMode.Rgb, s.Resize);
-        var scaled = full with { ScaledDecode = true };
+        var scaled = full with { ScaledDecode = true, FineScaledDecode = s.FineScaledDecode };
         var info = ImageDecoder.ReadInfo(files[0]);
         bool own = JpegEighthDecoder.Enabled;
         var cases = new (string Name, Action<string> Load)[]

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Microsoft.Win32.SafeHandles;
 using Mirage.Imaging;
 using SkiaSharp;
 
@@ -72,17 +73,23 @@ public static class ImageDecoder
         var buffer = ReadFile(path, out int length);
         try
         {
-            var data = buffer.AsSpan(0, length);
-            int minW = 0, minH = 0;
-            if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
-                && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
-                (minW, minH) = (targetWidth, targetHeight);
-            return DecodeCore(data, mode, applyOrientation: false, path, minW, minH);
+            return DecodeForTarget(buffer.AsSpan(0, length), mode, path, targetWidth, targetHeight, minRatio);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>The same from encoded bytes in memory; <paramref name="name"/> names the input in errors.</summary>
+    internal static Image<byte> DecodeForTarget(ReadOnlySpan<byte> data, ColorMode mode, string name, int targetWidth, int targetHeight, int minRatio = 2)
+    {
+        ValidateMode(mode);
+        int minW = 0, minH = 0;
+        if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
+            && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
+            (minW, minH) = (targetWidth, targetHeight);
+        return DecodeCore(data, mode, applyOrientation: false, name, minW, minH);
     }
 
     /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>
@@ -342,38 +349,31 @@ public static class ImageDecoder
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Color mode must be Grayscale, Rgb or Rgba.");
     }
 
-    private static FileStream OpenFile(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ImageDecodeException(path, "file not found", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
-        {
-            throw new ImageDecodeException(path, $"cannot open the file: {e.Message}", e);
-        }
-    }
+    private static FileStream OpenFile(string path) => new(OpenHandle(path), FileAccess.Read, bufferSize: 1);
 
-    /// <summary>Reads the whole file into a pooled buffer (returned by the caller).</summary>
-    private static byte[] ReadFile(string path, out int length)
+    /// <summary>
+    /// Reads the whole file into a pooled buffer (returned by the caller): on Linux in four system calls
+    /// (<see cref="PosixFile"/>), elsewhere — and for every error, so the messages stay the same — through a
+    /// <see cref="SafeFileHandle"/> and positioned reads (no buffering layer, no read-ahead hint).
+    /// </summary>
+    internal static byte[] ReadFile(string path, out int length)
     {
-        using var file = OpenFile(path);
+        if (PosixFile.TryRead(path, out var read, out length)) return read!;
+        using var file = OpenHandle(path);
         byte[]? buffer = null;
         try
         {
-            long size = file.Length;
+            long size = RandomAccess.GetLength(file);
             if (size == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
             if (size > Array.MaxLength) throw new ImageDecodeException(path, $"file too large ({size} bytes)");
             buffer = ArrayPool<byte>.Shared.Rent((int)size);
-            length = file.ReadAtLeast(buffer.AsSpan(0, (int)size), (int)size, throwOnEndOfStream: false);
+            length = 0;
+            while (length < size)
+            {
+                int n = RandomAccess.Read(file, buffer.AsSpan(length, (int)size - length), length);
+                if (n == 0) break; // the file shrank since its size was read: decode what is there
+                length += n;
+            }
             if (length == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
             return buffer;
         }
@@ -386,6 +386,26 @@ public static class ImageDecoder
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
             throw;
+        }
+    }
+
+    private static SafeFileHandle OpenHandle(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ImageDecodeException(path, "file not found", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
+        {
+            throw new ImageDecodeException(path, $"cannot open the file: {e.Message}", e);
         }
     }
 }

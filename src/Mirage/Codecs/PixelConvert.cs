@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mirage.Codecs;
 
 /// <summary>Channel conversions between decoded buffers and Keras's color modes, matching Pillow's convert().</summary>
@@ -7,6 +9,7 @@ internal static class PixelConvert
     /// Pillow's L: (19595·R + 38470·G + 7471·B + 0x8000) >> 16 from interleaved RGB (3) or RGBA (4) pixels;
     /// alpha is ignored, not composited.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColorToL(ReadOnlySpan<byte> color, Span<byte> gray, int channels = 4)
     {
         int n = color.Length / channels;
@@ -16,6 +19,7 @@ internal static class PixelConvert
     }
 
     /// <summary>Drops alpha without compositing (Pillow's RGBA → RGB).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RgbaToRgb(ReadOnlySpan<byte> rgba, Span<byte> rgb)
     {
         int n = rgba.Length / 4;
@@ -29,6 +33,7 @@ internal static class PixelConvert
     }
 
     /// <summary>Expands or drops channels to 4 with alpha 255 (RGB → RGBX) for encoders that take 32-bit pixels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RgbToRgba(ReadOnlySpan<byte> rgb, Span<byte> rgba)
     {
         int n = rgb.Length / 3;
@@ -43,6 +48,7 @@ internal static class PixelConvert
     }
 
     /// <summary>Replicates gray into 1, 3 or 4 channels (alpha 255), as Pillow's L → RGB / RGBA.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GrayTo(ReadOnlySpan<byte> gray, Span<byte> dst, int channels)
     {
         if (dst.Length < gray.Length * channels) throw new ArgumentException("Destination is too short.", nameof(dst));

@@ -9,6 +9,7 @@ using Mirage.Imaging;
 using Mirage.Kernels;
 using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Mirage.Data;
@@ -40,6 +41,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     private (int Epoch, int[] Order)[] _orders = [];
     private Thread[]? _workers;
     private long _nextClaim, _nextProduce, _fusedSamples;
+    private readonly BatchBufferPool<T> _buffers;
     private bool _stopping, _disposed;
 
     public BatchIterator(DataSource source, ISampleAugmenter? augmenter, FlowOptions? options = null, DataFormat? generatorFormat = null)
@@ -55,6 +57,10 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         _augmenter = augmenter;
         DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
         Seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
+        // One batch's values (no more than the dataset holds); batches alive at once: prefetched, being built, and held
+        // by a consumer or two.
+        long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * source.SampleShape.Length;
+        _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: _options.Prefetch + _options.Workers + 2);
         if (_options.SaveToDir is { } dir)
             _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile);
     }
@@ -227,21 +233,24 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the per-sample loop: optimized from the first batch
     private Batch<T> Build(int epoch, int batchIndex)
     {
         var order = Order(epoch);
         int start = batchIndex * BatchSize, count = Math.Min(BatchSize, Samples - start);
         var shape = Source.SampleShape;
         var labels = Source.Labels;
-        var batch = new Batch<T>(epoch, batchIndex, count, shape, DataFormat, labels.Mode);
+        var batch = new Batch<T>(epoch, batchIndex, count, shape, DataFormat, labels.Mode, _buffers);
+        Image<float>? raw = null, work = null;
         try
         {
             foreach (var o in labels.Outputs) batch.AddOutput(o.Name, o.Width, extra: false);
             foreach (var o in labels.ExtraInputs) batch.AddOutput(o.Name, o.Width, extra: true);
             if (labels.SampleWeights is not null) batch.AddWeights();
 
-            using var raw = new Image<float>(shape);
-            using var work = _augmenter is null ? null : new Image<float>(shape);
+            // Float images for the exact path only, made on first use (the fused path never needs them).
+            Image<float> Raw() => raw ??= new Image<float>(shape);
+            Image<float> Work() => work ??= new Image<float>(shape);
             var fused = FusedPlan(shape, out bool plainBytes);
             var layout = DataFormat == DataFormat.ChannelsLast ? DataLayout.ChannelsLast : DataLayout.ChannelsFirst;
             int good = 0;
@@ -264,10 +273,10 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
                             else
                             {
                                 // A step the fused path cannot do was drawn: the exact path, on the same parameters.
-                                ImageConvert.ToFloat(bytes!.Span, raw.Span);
-                                _augmenter.Apply(raw, work!, p);
-                                _augmenter.Standardize(work!);
-                                WriteSample(work!, batch.Sample(good));
+                                ImageConvert.ToFloat(bytes!.Span, Raw().Span);
+                                _augmenter.Apply(Raw(), Work(), p);
+                                _augmenter.Standardize(Work());
+                                WriteSample(Work(), batch.Sample(good));
                                 done = false;
                             }
                         }
@@ -276,15 +285,15 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
                     batch.IndexBuffer[good++] = index;
                     continue;
                 }
-                if (!LoadSample(index, epoch, raw)) continue;
-                var x = raw;
+                if (!LoadSample(index, epoch, Raw())) continue;
+                var x = Raw();
                 if (_augmenter is not null)
                 {
                     var random = RandomStream.For(Seed, epoch, index);
                     var p = _augmenter.Sample(shape, ref random);
-                    _augmenter.Apply(raw, work!, p);
-                    _augmenter.Standardize(work!);
-                    x = work!;
+                    _augmenter.Apply(x, Work(), p);
+                    _augmenter.Standardize(Work());
+                    x = Work();
                 }
                 WriteSample(x, batch.Sample(good));
                 batch.IndexBuffer[good++] = index;
@@ -302,6 +311,11 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         {
             batch.Dispose();
             throw;
+        }
+        finally
+        {
+            raw?.Dispose();
+            work?.Dispose();
         }
     }
 
@@ -442,6 +456,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
             foreach (var r in _ready.Values) r.Batch?.Dispose();
             _ready.Clear();
         }
+        _buffers.Clear();
     }
 }
 

@@ -122,7 +122,7 @@ public static class DataPipeline
     internal static TOptions WithScaledDecode<TOptions>(TOptions options, ISampleAugmenter? augmenter) where TOptions : FileFlowOptions
     {
         if (options.ScaledDecode is not null) return options;
-        bool auto = augmenter is GeneratorAugmenter g && !g.Generator.Options.KerasCompatible;
+        bool auto = options.FineScaledDecode || augmenter is GeneratorAugmenter g && !g.Generator.Options.KerasCompatible;
         return (TOptions)(options with { ScaledDecode = auto });
     }
 
@@ -221,7 +221,8 @@ public static class DataPipeline
             ? v
             : throw new FormatException($"Column '{column}' must be numeric; found '{cell}'.");
 
-    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false);
+    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false,
+        o.FineScaledDecode && o.ScaledDecode != false);
 
     private static double SplitOf(FlowOptions o, double generatorSplit)
     {

@@ -7,15 +7,20 @@ namespace Mirage.Data;
 /// <summary>How files become samples: decode in a colour mode, then resize to the target size (Keras's load_img).
 /// With <see cref="ScaledDecode"/>, a JPEG at least 2× the target on both axes is decoded at a reduced DCT scale
 /// (1/2 … 1/8, still covering the target) before the resize: several times faster for camera-size photos, but the
-/// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize.</summary>
+/// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize. <see cref="FineScaledDecode"/> (opt-in)
+/// lowers that threshold to 1×, so libjpeg-turbo's M/8 scales (e.g. 5/8: 512×384 → 320×240 for 224×224) apply too.</summary>
 public sealed record ImageLoadOptions(
     (int Height, int Width) TargetSize,
     ColorMode ColorMode = ColorMode.Rgb,
     ResizeInterpolation Interpolation = ResizeInterpolation.Nearest,
     bool KeepAspectRatio = false,
     Func<string, ColorMode, Image<byte>>? Decoder = null,
-    bool ScaledDecode = false)
+    bool ScaledDecode = false,
+    bool FineScaledDecode = false)
 {
+    /// <summary>How many times the target a JPEG must be on both axes for <see cref="ScaledDecode"/> to shrink it.</summary>
+    private int ScaledDecodeMinRatio => FineScaledDecode ? 1 : 2;
+
     public static int ChannelsOf(ColorMode mode) => mode switch
     {
         ColorMode.Grayscale => 1,
@@ -34,13 +39,40 @@ public sealed record ImageLoadOptions(
         try
         {
             decoded = Decoder is { } custom ? custom(path, ColorMode)
-                : ScaledDecode ? DecodeForTarget(path)
+                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio)
                 : ImageDecoder.Decode(path, ColorMode);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {
             throw BadFiles.Describe(e, path);
         }
+        return ToTarget(decoded, path);
+    }
+
+    /// <summary>
+    /// <see cref="LoadBytes(string)"/> from the file's bytes already in memory (the built-in decoders; a custom
+    /// <see cref="Decoder"/> reads files itself). `mirage bench --breakdown` times decoding apart from reading this way.
+    /// </summary>
+    internal Image<byte> LoadBytes(ReadOnlySpan<byte> data, string name)
+    {
+        if (Decoder is not null) throw new InvalidOperationException("A custom decoder reads its files itself.");
+        Image<byte> decoded;
+        try
+        {
+            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio)
+                : ImageDecoder.Decode(data, ColorMode, name);
+        }
+        catch (Exception e) when (BadFiles.IsBadInput(e))
+        {
+            throw BadFiles.Describe(e, name);
+        }
+        return ToTarget(decoded, name);
+    }
+
+    /// <summary>With <see cref="KeepAspectRatio"/> the centred crop of a decoded W′×H′ image covers the target exactly
+    /// when W′ ≥ target width and H′ ≥ target height, so the scaled decode's minimum is the target either way.</summary>
+    private Image<byte> ToTarget(Image<byte> decoded, string path)
+    {
         if (decoded.Channels != ChannelsOf(ColorMode))
         {
             decoded.Dispose();
@@ -49,10 +81,6 @@ public sealed record ImageLoadOptions(
         if (decoded.Height == TargetSize.Height && decoded.Width == TargetSize.Width) return decoded;
         using (decoded) return Resize.To(decoded, TargetSize.Height, TargetSize.Width, Interpolation, KeepAspectRatio);
     }
-
-    /// <summary>With <see cref="KeepAspectRatio"/> the centred crop of a decoded W′×H′ image covers the target exactly
-    /// when W′ ≥ target width and H′ ≥ target height, so the same minimum applies.</summary>
-    private Image<byte> DecodeForTarget(string path) => ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height);
 
     /// <summary>Loads <paramref name="path"/> into <paramref name="dst"/> as floats 0..255.</summary>
     public void Load(string path, Image<float> dst)

@@ -13,13 +13,36 @@ public sealed class Image<T> : IDisposable where T : unmanaged
 
     public Image(int height, int width, int channels) : this(ImageInfo.Create(height, width, channels)) { }
 
-    public Image(ImageInfo info)
+    public Image(ImageInfo info) : this(info, clear: true, slack: 0) { }
+
+    private Image(ImageInfo info, bool clear, int slack)
     {
         info = ImageInfo.Create(info.Height, info.Width, info.Channels);
         Info = info;
-        _buffer = ArrayPool<T>.Shared.Rent(info.Length);
-        Span.Clear(); // pooled arrays hold old data; a new image starts at zero
+        _buffer = ArrayPool<T>.Shared.Rent(info.Length + slack);
+        if (clear) Span.Clear(); // pooled arrays hold old data; a new image starts at zero
     }
+
+    /// <summary>
+    /// An image whose values are NOT cleared (the pool's old data), for a caller that overwrites every value; with
+    /// <paramref name="slack"/> spare values after it, so <see cref="SetOffset"/> can move its start.
+    /// </summary>
+    internal static Image<T> Uninitialized(ImageInfo info, int slack = 0) => new(info, clear: false, slack);
+
+    /// <summary>
+    /// Moves the image's first value to index <paramref name="offset"/> of its buffer (within the slack it was made
+    /// with), before anything is written: native decoders get a row start of a chosen alignment this way
+    /// (<see cref="Codecs.TurboJpeg"/>).
+    /// </summary>
+    internal void SetOffset(int offset)
+    {
+        if (offset < 0 || offset + Info.Length > Buffer.Length)
+            throw new ArgumentOutOfRangeException(nameof(offset), offset, $"The buffer holds {Buffer.Length} values; the image needs {Info.Length}.");
+        _offset = offset;
+    }
+
+    /// <summary>The whole pooled buffer (the image is <see cref="Span"/>, from <see cref="SetOffset"/>'s offset on).</summary>
+    internal T[] RawBuffer => Buffer;
 
     /// <summary>Wraps an existing HWC array without copying; the image does not return it to the pool.</summary>
     public static Image<T> Wrap(T[] data, int height, int width, int channels)
@@ -38,6 +61,7 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     }
 
     private readonly bool _pooled = true;
+    private int _offset;
 
     public ImageInfo Info { get; }
     public int Height => Info.Height;
@@ -47,14 +71,14 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     /// <summary>Values per row (width × channels).</summary>
     public int RowStride => Info.Width * Info.Channels;
 
-    public Span<T> Span => Buffer.AsSpan(0, Info.Length);
+    public Span<T> Span => Buffer.AsSpan(_offset, Info.Length);
 
-    public Span<T> Row(int y) => Buffer.AsSpan(y * RowStride, RowStride);
+    public Span<T> Row(int y) => Buffer.AsSpan(_offset + y * RowStride, RowStride);
 
     public ref T this[int y, int x, int c]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => ref Buffer[(y * Info.Width + x) * Info.Channels + c];
+        get => ref Buffer[_offset + (y * Info.Width + x) * Info.Channels + c];
     }
 
     private T[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(Image<T>));

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Mirage.Imaging;
 
 /// <summary>Conversions between byte and float images.</summary>
@@ -10,6 +12,7 @@ public static class ImageConvert
         return dst;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToFloat(ReadOnlySpan<byte> src, Span<float> dst)
     {
         if (dst.Length < src.Length) throw new ArgumentException("Destination is shorter than the source.", nameof(dst));
@@ -24,6 +27,7 @@ public static class ImageConvert
         return dst;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToByte(ReadOnlySpan<float> src, Span<byte> dst)
     {
         if (dst.Length < src.Length) throw new ArgumentException("Destination is shorter than the source.", nameof(dst));

@@ -20,6 +20,7 @@ public static unsafe class Flip
     /// <summary>Left–right mirror (Keras's flip_horizontal: the column axis).</summary>
     public static void Horizontal<T>(Image<T> src, Image<T> dst) where T : unmanaged => Horizontal(src, dst, vectorized: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Horizontal<T>(Image<T> src, Image<T> dst, bool vectorized) where T : unmanaged
     {
         RequireSameShape(src, dst);
@@ -45,6 +46,7 @@ public static unsafe class Flip
     }
 
     /// <summary>d = s with its <paramref name="width"/> pixels of <paramref name="pixelBytes"/> in reverse order (s and d distinct).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MirrorRow(ReadOnlySpan<byte> s, Span<byte> d, int width, int pixelBytes, bool vectorized)
     {
         switch (pixelBytes)
@@ -104,6 +106,7 @@ public static unsafe class Flip
     private static void CopyPixel(byte* s, byte* d, int n) => Unsafe.CopyBlockUnaligned(d, s, (uint)n);
 
     /// <summary>In-place mirror of a row too long for the stack buffer: swap pixel x with pixel w−1−x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SwapPixels(Span<byte> row, int width, int pixelBytes)
     {
         Span<byte> one = stackalloc byte[Math.Min(pixelBytes, 1024)];
@@ -125,6 +128,7 @@ public static unsafe class Flip
     }
 
     /// <summary>Top–bottom mirror (Keras's flip_vertical: the row axis).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Vertical<T>(Image<T> src, Image<T> dst) where T : unmanaged
     {
         RequireSameShape(src, dst);
@@ -138,6 +142,7 @@ public static unsafe class Flip
     }
 
     /// <summary>Swaps two equal-length, non-overlapping rows through vector registers (no buffer).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SwapRows(Span<byte> a, Span<byte> b)
     {
         int n = a.Length, i = 0;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Mirage.Imaging;
 
 namespace Mirage.Kernels.Geometric;
@@ -78,7 +79,7 @@ public static class Resize
     /// the largest centred region of the target's aspect ratio is resized (Keras's keep_aspect_ratio).</summary>
     public static Image<byte> To(Image<byte> src, int height, int width, ResizeInterpolation interpolation, bool keepAspectRatio = false)
     {
-        var dst = new Image<byte>(height, width, src.Channels);
+        var dst = Image<byte>.Uninitialized(ImageInfo.Create(height, width, src.Channels)); // Apply writes every byte
         try
         {
             Apply(src, dst, interpolation, keepAspectRatio ? CentreCropBox(src.Height, src.Width, height, width) : null);
@@ -101,40 +102,84 @@ public static class Resize
     }
 
     // Pillow's ImagingScaleAffine: positions accumulate in double, starting at box + scale / 2.
-    private static void Nearest(Image<byte> src, Image<byte> dst, ResizeBox b)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Nearest(Image<byte> src, Image<byte> dst, ResizeBox b)
     {
-        int channels = src.Channels, outW = dst.Width, outH = dst.Height;
+        int channels = src.Channels, outW = dst.Width, outH = dst.Height, stride = src.RowStride, outStride = dst.RowStride;
         double sx = (double)(b.Right - b.Left) / outW, sy = (double)(b.Bottom - b.Top) / outH;
-        int[] xin = ArrayPool<int>.Shared.Rent(outW);
+        int[] offsets = ArrayPool<int>.Shared.Rent(outW);
         try
         {
+            // Byte offset of each output column's source pixel in a row (non-decreasing in x).
             double xo = b.Left + sx * 0.5;
             for (int x = 0; x < outW; x++)
             {
-                xin[x] = Math.Clamp(Coord(xo), 0, src.Width - 1);
+                offsets[x] = Math.Clamp(Coord(xo), 0, src.Width - 1) * channels;
                 xo += sx;
             }
-            double yo = b.Top + sy * 0.5;
-            for (int y = 0; y < outH; y++)
+            fixed (byte* ps = src.Span)
+            fixed (byte* pd = dst.Span)
+            fixed (int* xs = offsets)
             {
-                int yi = Math.Clamp(Coord(yo), 0, src.Height - 1);
-                yo += sy;
-                var s = src.Row(yi);
-                var d = dst.Row(y);
-                if (channels == 1)
-                    for (int x = 0; x < outW; x++) d[x] = s[xin[x]];
-                else
-                    for (int x = 0; x < outW; x++) s.Slice(xin[x] * channels, channels).CopyTo(d.Slice(x * channels, channels));
+                double yo = b.Top + sy * 0.5;
+                int previous = -1;
+                for (int y = 0; y < outH; y++)
+                {
+                    int yi = Math.Clamp(Coord(yo), 0, src.Height - 1);
+                    yo += sy;
+                    byte* d = pd + (long)y * outStride;
+                    if (yi == previous)
+                    {
+                        // Enlarging: the same source row again gives the same output row.
+                        Buffer.MemoryCopy(d - outStride, d, outStride, outStride);
+                        continue;
+                    }
+                    previous = yi;
+                    // The last source row has no bytes after it in the image: no 4-byte reads past its last pixel there.
+                    NearestRow(ps + (long)yi * stride, d, xs, outW, channels, yi == src.Height - 1 ? stride : int.MaxValue);
+                }
             }
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(xin);
+            ArrayPool<int>.Shared.Return(offsets);
         }
 
         static int Coord(double v) => v < 0 ? -1 : (int)v;
     }
 
+    /// <summary>
+    /// One output row of <see cref="Nearest"/>: pixels copied as one 1-, 2- or 4-byte move each; 3-byte pixels as a
+    /// 4-byte move whose extra byte the next pixel overwrites (the row's last pixel, and sources whose 4 bytes would
+    /// pass <paramref name="readLimit"/>, byte by byte).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void NearestRow(byte* s, byte* d, int* xs, int outW, int channels, int readLimit)
+    {
+        int x = 0;
+        switch (channels)
+        {
+            case 1:
+                for (; x < outW; x++) d[x] = s[xs[x]];
+                return;
+            case 2:
+                for (; x < outW; x++) *(ushort*)(d + 2 * x) = *(ushort*)(s + xs[x]);
+                return;
+            case 4:
+                for (; x < outW; x++) *(uint*)(d + 4 * x) = *(uint*)(s + xs[x]);
+                return;
+            case 3:
+                for (; x < outW - 1 && xs[x] + 4 <= readLimit; x++) Unsafe.WriteUnaligned(d + 3 * x, Unsafe.ReadUnaligned<uint>(s + xs[x]));
+                break;
+        }
+        for (; x < outW; x++)
+        {
+            byte* p = s + xs[x], q = d + x * channels;
+            for (int c = 0; c < channels; c++) q[c] = p[c];
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Convolve(Image<byte> src, Image<byte> dst, ResizeBox b, Filter filter)
     {
         int channels = src.Channels, outW = dst.Width, outH = dst.Height;
@@ -211,6 +256,7 @@ public static class Resize
     }
 
     // Pillow's RGBA -> RGBa: v * a / 255 with MULDIV255 rounding.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Premultiply(ReadOnlySpan<byte> src, Span<byte> dst, int channels)
     {
         for (int i = 0; i < src.Length; i += channels)
@@ -226,6 +272,7 @@ public static class Resize
     }
 
     // Pillow's RGBa -> RGBA: 255 * v / a, clipped; alpha 0 and 255 pass through.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Unpremultiply(Span<byte> data, int channels)
     {
         for (int i = 0; i < data.Length; i += channels)

@@ -82,6 +82,7 @@ public static unsafe class WarpAffine
     internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, bool vectorized) =>
         Apply(src, dst, m, options, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, WarpPath path)
     {
         var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, path);
@@ -96,6 +97,7 @@ public static unsafe class WarpAffine
     internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, bool vectorized) =>
         Apply(src, dst, m, options, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, WarpPath path)
     {
         var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, path);
@@ -142,6 +144,7 @@ public static unsafe class WarpAffine
         in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized) =>
         ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
         in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, WarpPath path)
     {
@@ -367,6 +370,7 @@ public static unsafe class WarpAffine
 
     // ---------------------------------------------------------------- float
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FloatRow(float* ps, float* drow, float* dEnd, int r, in Plan p, float cval)
     {
         // scipy 1.10's order of operations, (row·m0 + col·m1) + offset: at ties of order 0 the last bit matters.
@@ -465,6 +469,7 @@ public static unsafe class WarpAffine
     /// blended in double (<see cref="BlendFloat128"/>) or copied. With fill modes other than 'nearest', steps that touch
     /// the border go to <see cref="FloatPixel"/>. Returns the first column not done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int FloatRow128(float* ps, float* drow, float* dEnd, double baseR, double baseC, in Plan p, float cval)
     {
         int C = p.C, x = 0;
@@ -624,6 +629,7 @@ public static unsafe class WarpAffine
     }
 
     /// <summary>The scalar path: any pixel, any mode; the same arithmetic as the vector path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FloatPixel(float* ps, float* drow, int x, double baseR, double baseC, in Plan p, float cval)
     {
         double sr = (baseR + x * p.M01) + p.M02, sc = (baseC + x * p.M11) + p.M12;
@@ -675,6 +681,7 @@ public static unsafe class WarpAffine
     /// tab[W + x] = Fix(x·m11) (columns), low 32 bits. A pixel's coordinate is Fix(r·m00 + m02) + tab[x]: one add per pixel,
     /// no accumulated error (at most one unit of 2^-16 pixel from each rounding).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillTables(int* tab, in Plan p)
     {
         for (int x = 0; x < p.DstW; x++)
@@ -700,6 +707,7 @@ public static unsafe class WarpAffine
     /// (<see cref="ByteRow"/>), then the fixed-point kernel runs over the band's interior spans tile by tile: a rotated
     /// row walks diagonally through the source, a band × tile footprint stays in L1. Same results in any order.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ByteBand(byte* ps, byte* band, byte* dEnd, int rowBytes, int r0, int r1, in Plan p, byte cval, int* tab)
     {
         int* spans = stackalloc int[4 * MaxBandRows];
@@ -726,6 +734,7 @@ public static unsafe class WarpAffine
     /// One row of the byte warp except its fixed-point interior, which it returns in <paramref name="span"/>: columns
     /// [span[0], span[1]) with row coordinates span[2] (rows) and span[3] (columns) for <see cref="BilinearSpan"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ByteRow(byte* ps, byte* drow, byte* dEnd, int r, in Plan p, byte cval, int* tab, int* span)
     {
         span[0] = span[1] = 0;
@@ -807,6 +816,7 @@ public static unsafe class WarpAffine
     /// eight (AVX2) or four (Vector128) pixels per step where every index of the step is within one period of the
     /// image, per pixel elsewhere and for the tail.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExtendedSpan(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
     {
         int x = x0;
@@ -822,6 +832,7 @@ public static unsafe class WarpAffine
     /// weights in vector registers, then the blend with gathers (up to 4 channels) or <see cref="BlendExtended"/>.
     /// Returns the first column not done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ExtendedSpanAvx2(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
     {
         int C = p.C;
@@ -905,6 +916,7 @@ public static unsafe class WarpAffine
     }
 
     /// <summary><see cref="ExtendedSpanAvx2"/> with cross-platform 128-bit vectors, four pixels per step (no AVX2, ARM64); no gathers: four scalar loads per neighbour.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ExtendedSpan128(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
     {
         int C = p.C;
@@ -1060,6 +1072,7 @@ public static unsafe class WarpAffine
     /// That coordinate is monotonic in x (each floating-point operation is), so the set is an interval: its ends are
     /// estimated from the line and then corrected by evaluating the exact expression.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AxisSpan(double b, double m1, double m2, int n, ref int a, ref int e)
     {
         double hi = n - 1;
@@ -1122,6 +1135,7 @@ public static unsafe class WarpAffine
     }
 
     /// <summary>Columns [x0, x1) of one row through the fixed-point bilinear kernel (vector when possible, same integers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BilinearSpan(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, in Plan p)
     {
         if (p.FixedVector && x1 - x0 >= 8)
@@ -1147,6 +1161,7 @@ public static unsafe class WarpAffine
     /// w10 = fy − w11, w00 = One − fy − w01 (sum One, so flat regions stay exact), and
     /// v = (a·w00 + b·w01 + c·w10 + e·w11 + One/2) >> 14.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FixedPixel(byte* ps, byte* d, int R, int Cc, in Plan p)
     {
         R = Math.Clamp(R, 0, (p.SrcH - 1) << FixBits);
@@ -1181,6 +1196,7 @@ public static unsafe class WarpAffine
     /// The last step overlaps the previous one instead of a scalar tail. Steps whose loads could run past the source
     /// (bottom-right corner) go through <see cref="FixedPixel"/>, which gives the same integers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BilinearSpanAvx2(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, in Plan p)
     {
         int C = p.C, stride = p.Stride;
@@ -1263,6 +1279,7 @@ public static unsafe class WarpAffine
     /// that ARM64 runs). Same integers as <see cref="FixedPixel"/>; the last step overlaps, steps whose loads could run
     /// past the source go through <see cref="FixedPixel"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BilinearSpan128<TBlend>(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, in Plan p)
         where TBlend : struct, IBlend128
     {
@@ -1400,6 +1417,7 @@ public static unsafe class WarpAffine
     }
 
     /// <summary>Byte rows the fixed-point path does not take: order 0 (exact double coordinates, for scipy's ties) and bilinear on degenerate images.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ByteRowDouble(byte* ps, byte* drow, byte* dEnd, int r, in Plan p, byte cval)
     {
         double baseR = r * p.M00, baseC = r * p.M10;
@@ -1459,6 +1477,7 @@ public static unsafe class WarpAffine
     /// byte offsets in double (all integers below 2^31, so exact), then each pixel's C bytes copied. With fill modes
     /// other than 'nearest', steps that touch the border go to <see cref="BytePixel"/>. Returns the first column not done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int NearestRow128(byte* ps, byte* drow, byte* dEnd, double baseR, double baseC, in Plan p, byte cval)
     {
         int C = p.C, x = 0;
@@ -1540,6 +1559,7 @@ public static unsafe class WarpAffine
         for (; k < C; k++) d[k] = s[k];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BytePixel(byte* ps, byte* drow, int x, double baseR, double baseC, in Plan p, byte cval)
     {
         double sr = (baseR + x * p.M01) + p.M02, sc = (baseC + x * p.M11) + p.M12;

@@ -28,6 +28,7 @@ public static unsafe class Normalize
     public static void ToFloat(Image<byte> src, Span<float> dst, DataLayout layout, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ToFloat(src.Span, src.Info, dst, layout, scale, offset, vectorized: true);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ToFloat(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, DataLayout layout,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized)
     {
@@ -58,6 +59,7 @@ public static unsafe class Normalize
         private fixed float _offset[8 * MaxVectorChannels];
         private readonly float[]? _scaleArray, _offsetArray;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public RowConverter(int width, int channels, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized)
         {
             if (scale.Length != 1 && scale.Length != channels)
@@ -92,6 +94,7 @@ public static unsafe class Normalize
         private readonly float OffsetOf(int c) => _scaleArray is null ? _offset[c] : _offsetArray![c];
 
         /// <summary>One HWC row of bytes to one HWC row of floats.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void ChannelsLast(byte* s, float* d)
         {
             int C = _channels, n = _width * C, i = 0;
@@ -114,6 +117,7 @@ public static unsafe class Normalize
         }
 
         /// <summary>One HWC row of bytes to the same row of each of the C planes (plane stride <paramref name="plane"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void ChannelsFirst(byte* s, float* d, int plane)
         {
             int C = _channels, W = _width, x = 0;

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Mirage.Kernels.Photometric;
@@ -10,6 +11,7 @@ namespace Mirage.Kernels.Photometric;
 public static class PointOps
 {
     /// <summary>dst = clamp(src + intensity, min, max): Keras's apply_channel_shift with the image's own min/max.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ShiftClamp(ReadOnlySpan<float> src, Span<float> dst, float intensity, float min, float max, bool vectorized = true)
     {
         CheckLengths(src, dst);
@@ -28,6 +30,7 @@ public static class PointOps
     }
 
     /// <summary>dst = src · scale (Keras's rescale).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(ReadOnlySpan<float> src, Span<float> dst, float scale, bool vectorized = true)
     {
         CheckLengths(src, dst);
@@ -47,6 +50,7 @@ public static class PointOps
     /// truncated), multiplied by <paramref name="factor"/> in float32 and truncated again, as Pillow's
     /// ImageEnhance.Brightness blends with black.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Brightness(ReadOnlySpan<float> src, Span<float> dst, float factor, bool vectorized = true)
     {
         CheckLengths(src, dst);
@@ -69,6 +73,7 @@ public static class PointOps
     }
 
     /// <summary>The same brightness on 8-bit values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Brightness(ReadOnlySpan<byte> src, Span<byte> dst, float factor)
     {
         if (dst.Length < src.Length) throw new ArgumentException("Destination is shorter than the source.", nameof(dst));
@@ -84,6 +89,7 @@ public static class PointOps
     }
 
     /// <summary>Smallest and largest value (NaN-free input assumed).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
     {
         if (values.IsEmpty) throw new ArgumentException("Cannot take the min/max of no values.", nameof(values));
