@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using Mirage.Data;
-using Mirage.TorchSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mirage.TorchSharp.Tests.Training;
+namespace Mirage.TorchSharp.Tests;
 
 public class TrainerTests
 {

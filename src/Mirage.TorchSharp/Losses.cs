@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>A loss per sample: model output [N, ...] and targets → losses [N] (the trainer weights and averages them).</summary>
 public delegate Tensor LossFunction(Tensor output, Tensor target);

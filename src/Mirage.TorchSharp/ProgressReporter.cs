@@ -1,7 +1,7 @@
 using System.Globalization;
 using Spectre.Console;
 
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>Keras-style progress: a Spectre.Console bar per epoch (ETA, running loss) on a terminal, plain lines otherwise.</summary>
 internal sealed class ProgressReporter

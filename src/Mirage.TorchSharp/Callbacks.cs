@@ -1,7 +1,7 @@
 using System.Globalization;
 using static TorchSharp.torch;
 
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>What callbacks see and may change while <see cref="Trainer.Fit"/> runs.</summary>
 public sealed class TrainingContext
@@ -56,7 +56,7 @@ public enum MonitorMode
 }
 
 /// <summary>Tracks the best value of a monitored metric (shared by early stopping, checkpoints and reduce-on-plateau).</summary>
-internal struct Monitor(string name, MonitorMode mode, double minDelta)
+internal struct MetricMonitor(string name, MonitorMode mode, double minDelta)
 {
     private readonly bool _max = mode == MonitorMode.Max || (mode == MonitorMode.Auto && (name.Contains("acc") || name.Contains("f1")));
     public double Best { get; private set; } = double.NaN;
@@ -77,7 +77,7 @@ internal struct Monitor(string name, MonitorMode mode, double minDelta)
 public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0, double minDelta = 0, MonitorMode mode = MonitorMode.Auto,
     bool restoreBestWeights = false) : Callback
 {
-    private Monitor _monitor;
+    private MetricMonitor _monitor;
     private int _wait;
     private Dictionary<string, Tensor>? _best;
 
@@ -87,7 +87,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
 
     public override void OnTrainBegin(TrainingContext context)
     {
-        _monitor = new Monitor(monitor, mode, Math.Abs(minDelta));
+        _monitor = new MetricMonitor(monitor, mode, Math.Abs(minDelta));
         _wait = 0;
         StoppedEpoch = BestEpoch = -1;
         DisposeBest();
@@ -135,12 +135,12 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
 /// <paramref name="path"/> may hold <c>{epoch}</c> (1-based), e.g. <c>model-{epoch}.bin</c>.</summary>
 public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bool saveBestOnly = false, MonitorMode mode = MonitorMode.Auto) : Callback
 {
-    private Monitor _monitor;
+    private MetricMonitor _monitor;
 
     /// <summary>Files written so far, in order.</summary>
     public List<string> Saved { get; } = [];
 
-    public override void OnTrainBegin(TrainingContext context) => _monitor = new Monitor(monitor, mode, 0);
+    public override void OnTrainBegin(TrainingContext context) => _monitor = new MetricMonitor(monitor, mode, 0);
 
     public override void OnEpochEnd(TrainingContext context, EpochRecord record)
     {
@@ -200,13 +200,13 @@ public sealed class LearningRateScheduler(Func<int, double, double> schedule) : 
 public sealed class ReduceLearningRateOnPlateau(string monitor = "val_loss", double factor = 0.1, int patience = 10, double minDelta = 1e-4,
     int cooldown = 0, double minLearningRate = 0, MonitorMode mode = MonitorMode.Auto) : Callback
 {
-    private Monitor _monitor;
+    private MetricMonitor _monitor;
     private int _wait, _cooldown;
 
     public override void OnTrainBegin(TrainingContext context)
     {
         if (!(factor > 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must lie between 0 and 1.");
-        _monitor = new Monitor(monitor, mode, minDelta);
+        _monitor = new MetricMonitor(monitor, mode, minDelta);
         _wait = _cooldown = 0;
     }
 

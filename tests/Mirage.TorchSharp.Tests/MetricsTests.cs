@@ -1,6 +1,5 @@
-using Mirage.TorchSharp.Training;
 
-namespace Mirage.TorchSharp.Tests.Training;
+namespace Mirage.TorchSharp.Tests;
 
 public class MetricsTests
 {

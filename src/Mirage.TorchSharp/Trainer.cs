@@ -3,7 +3,7 @@ using Mirage.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>
 /// Keras's fit_generator / evaluate_generator / predict_generator for a TorchSharp model fed by a Mirage iterator.

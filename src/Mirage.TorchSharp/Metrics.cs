@@ -1,4 +1,4 @@
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>
 /// Counts (actual, predicted) class pairs over an epoch; accuracy and macro-F1 as scikit-learn computes them

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>How <see cref="Trainer.Fit"/> reports progress.</summary>
 public enum ProgressMode

@@ -1,7 +1,7 @@
 using Mirage.Data;
 using static TorchSharp.torch;
 
-namespace Mirage.TorchSharp.Training;
+namespace Mirage.TorchSharp;
 
 /// <summary>Data evaluated as a whole (validation after each epoch, <see cref="Trainer.Evaluate(ValidationData)"/>).</summary>
 public abstract class ValidationData
