@@ -15,6 +15,7 @@ public static class MirageCli
                      PreviewCommand.Create(),
                      AugmentCommand.Create(),
                      StatsCommand.Create(),
+                     ClaheCommand.Create(),
                      FlowBenchCommand.Create(),
                      BenchCommand.Create(),
                  })
