@@ -18,6 +18,7 @@ public static class MirageCli
                      ClaheCommand.Create(),
                      FlowBenchCommand.Create(),
                      BenchCommand.Create(),
+                     ExperimentCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

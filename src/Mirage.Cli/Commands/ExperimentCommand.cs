@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Mirage.Cli.Experiment;
 using Mirage.Codecs;
+using Mirage.TorchSharp;
 using Mirage.TorchSharp.Experiments;
-using Mirage.TorchSharp.Training;
 
 namespace Mirage.Cli.Commands;
 
@@ -15,7 +15,7 @@ public static class ExperimentCommand
 {
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        var data = new Option<string>("--data") { Description = "Fashion-MNIST IDX folder (Debian's dataset-fashion-mnist).", DefaultValueFactory = _ => ExperimentData.FashionMnistDefault };
+        var data = new Option<string>("--data") { Description = "Fashion-MNIST IDX folder (Debian's dataset-fashion-mnist).", DefaultValueFactory = _ => Mirage.Data.FashionMnist.DefaultDirectory };
         var dir = new Option<string?>("--dir") { Description = "A class-folder tree to use instead of Fashion-MNIST (read into memory at --image-size)." };
         var testDir = new Option<string?>("--test-dir") { Description = "With --dir: a class-folder tree of test images (same class names)." };
         var testSplit = new Option<double>("--test-split") { Description = "With --dir and no --test-dir: fraction of each class held out as the test set.", DefaultValueFactory = _ => 0.2 };

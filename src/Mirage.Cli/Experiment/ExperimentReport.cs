@@ -99,7 +99,7 @@ public static class ExperimentReport
                 return (g.Key, x, y);
             }).ToList();
             Plots.LinePlot.Save(Path.Combine(directory, file), $"{label} per epoch (mean over seeds)", "epoch", label,
-                series.Select(s => (s.Key, s.x, s.y)).ToList());
+                series.Select(s => KeyValuePair.Create(s.Key, (s.x, s.y))).ToList());
         }
         var md = new StringBuilder();
         md.AppendLine("# Augmentation experiment").AppendLine();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Mirage.Data;
 using Mirage.Generation;
 using Mirage.Imaging;
-using Mirage.TorchSharp.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -17,12 +17,6 @@ public sealed record ExperimentData(
 {
     public int Classes => ClassNames.Count;
 
-    /// <summary>Debian's dataset-fashion-mnist puts the IDX files here.</summary>
-    public const string FashionMnistDefault = "/usr/share/datasets/fashion-mnist/";
-
-    private static readonly string[] FashionMnistClasses =
-        ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-
     /// <summary>
     /// Fashion-MNIST: <paramref name="trainPerClass"/> training images per class and <paramref name="validationPerClass"/>
     /// validation images per class, drawn without overlap from the 60,000 training images with a fixed
@@ -34,7 +28,7 @@ public sealed record ExperimentData(
         var (train, validation) = BalancedPick(data.TrainLabels, trainPerClass, validationPerClass, subsetSeed, directory);
         return new ExperimentData(
             $"Fashion-MNIST ({directory}): {train.Length} training images ({trainPerClass} per class), {validation.Length} validation, {data.TestImages.Count} test",
-            FashionMnistClasses,
+            Mirage.Data.FashionMnist.ClassNames,
             Rows(data.TrainImages, train), Labels(data.TrainLabels, train),
             Rows(data.TrainImages, validation), Labels(data.TrainLabels, validation),
             data.TestImages, data.TestLabels.Select(v => (float)v).ToArray());
@@ -56,7 +50,7 @@ public sealed record ExperimentData(
         if (classes.Length < 2)
             throw new ArgumentException($"--dir: '{directory}' needs at least two class folders with images; found {classes.Length}.");
         int[] treeLabels = tree.Classes.ToArray();
-        int[] trainRows, testRows;
+        int[] trainRows;
         string[] testPaths;
         int[] testLabels;
         if (testDirectory is not null)
