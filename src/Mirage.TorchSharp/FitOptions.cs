@@ -82,7 +82,7 @@ public sealed record EpochRecord(
         var s = string.Create(CultureInfo.InvariantCulture, $"loss {Loss:F4} · accuracy {Accuracy:F4} · macro_f1 {MacroF1:F4}");
         if (ValLoss is { } vl)
             s += string.Create(CultureInfo.InvariantCulture, $" · val_loss {vl:F4} · val_accuracy {ValAccuracy:F4} · val_macro_f1 {ValMacroF1:F4}");
-        return s + string.Create(CultureInfo.InvariantCulture, $" · {Seconds:F1}s · data wait {DataWaitFraction:P0}");
+        return s + string.Create(CultureInfo.InvariantCulture, $" · {Seconds:F1}s · data wait {DataWaitFraction * 100:F0}%");
     }
 }
 

@@ -171,8 +171,9 @@ internal sealed class SharedTensor
         var data = shared._pin.AddrOfPinnedObject();
         if (!ByData.TryAdd(data, shared))
         {
-            shared._references = 1;
-            shared.Release();
+            // Its buffer is already shared by another TensorBatch: give back the pin only, never the batch.
+            shared._pin.Free();
+            Interlocked.Decrement(ref s_live);
             throw new InvalidOperationException("This batch already has tensors over it; make one TensorBatch per batch.");
         }
         var shape = batch.Shape.Select(d => (long)d).ToArray();

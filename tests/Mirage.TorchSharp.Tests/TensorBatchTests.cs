@@ -85,6 +85,20 @@ public class TensorBatchTests
     }
 
     [Fact]
+    public void WrappingABatchTwiceFailsWithoutFreeingIt()
+    {
+        var (x, classes) = Toy.DarkAndBright(4, size: 4);
+        using var it = Toy.Iterator(x, classes, batchSize: 4, shuffle: false);
+        var batch = it.Next();
+        using var first = TensorBatch.From(batch);
+        var e = Assert.Throws<InvalidOperationException>(() => TensorBatch.From(batch));
+        Assert.Contains("one TensorBatch per batch", e.Message);
+        Assert.Equal(64, batch.X.Length); // the first one's buffer is still live
+        using var sum = first.X.sum();
+        Assert.Equal(x.Data.Sum(), sum.item<float>(), 3);
+    }
+
+    [Fact]
     public void SparseLabelsAreInt64AndCategoricalAreFloatRows()
     {
         var (x, classes) = Toy.DarkAndBright(6, size: 2);

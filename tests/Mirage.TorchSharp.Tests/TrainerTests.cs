@@ -29,6 +29,9 @@ public class TrainerTests
         var eval = trainer.Evaluate(val);
         Assert.Equal(32, eval.Samples);
         Assert.Equal(last.ValAccuracy!.Value, eval.Accuracy, 12);
+        var fromArrays = trainer.Evaluate(ValidationData.FromArrays(vx, vclasses.Select(c => (float)c).ToArray(), batchSize: 5));
+        Assert.Equal(eval.Loss, fromArrays.Loss, 5); // float class indices, other batching: the same numbers
+        Assert.Equal(eval.MacroF1, fromArrays.MacroF1, 12);
     }
 
     [Fact]
