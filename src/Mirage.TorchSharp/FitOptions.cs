@@ -37,6 +37,8 @@ public sealed record FitOptions
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
     /// <summary>Where plain progress lines go (null: the console).</summary>
     public TextWriter? Log { get; init; }
+    /// <summary>Where the progress bar is drawn (null: <c>AnsiConsole.Console</c>), e.g. a CLI's own Spectre console.</summary>
+    public Spectre.Console.IAnsiConsole? Console { get; init; }
 
     /// <summary>The steps an epoch takes for an iterator of <paramref name="iteratorLength"/> batches of <paramref name="batchSize"/>.</summary>
     public int StepsFor(int iteratorLength, int batchSize)

@@ -8,6 +8,7 @@ internal sealed class ProgressReporter
 {
     private readonly ProgressMode _mode;
     private readonly TextWriter _log;
+    private readonly IAnsiConsole _console;
     private readonly int _epochs, _steps;
     private ProgressContext? _context;
     private ProgressTask? _task;
@@ -17,8 +18,9 @@ internal sealed class ProgressReporter
         _epochs = options.Epochs;
         _steps = steps;
         _log = options.Log ?? Console.Out;
+        _console = options.Console ?? AnsiConsole.Console;
         _mode = options.Progress != ProgressMode.Auto ? options.Progress
-            : options.Log is null && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive ? ProgressMode.Bar
+            : options.Log is null && _console.Profile.Capabilities.Interactive && (options.Console is not null || !Console.IsOutputRedirected) ? ProgressMode.Bar
             : ProgressMode.Lines;
     }
 
@@ -30,7 +32,7 @@ internal sealed class ProgressReporter
             train();
             return;
         }
-        AnsiConsole.Progress()
+        _console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(),
                 new ElapsedTimeColumn(), new RemainingTimeColumn())

@@ -151,4 +151,23 @@ public sealed class CallbackTests : IDisposable
         Assert.StartsWith("Epoch 1/2 · 2 steps · loss ", lines[0]);
         Assert.Contains("data wait", lines[1]);
     }
+
+    [Fact]
+    public void TheProgressBarShowsEachEpochWithItsLoss()
+    {
+        var (trainer, train) = Setup(learningRate: 0.1);
+        using var _ = train;
+        var output = new StringWriter();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+        });
+        var history = trainer.Fit(train, new FitOptions { Epochs = 2, Progress = ProgressMode.Bar, Console = console });
+        Assert.Equal(2, history.Epochs.Count);
+        var text = output.ToString();
+        Assert.True(text.Contains("Epoch 1/2", StringComparison.Ordinal), text);
+        Assert.Contains("Epoch 2/2 · 2 steps · loss", text);
+    }
 }

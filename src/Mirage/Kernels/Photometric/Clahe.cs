@@ -97,6 +97,7 @@ public static unsafe class Clahe
         public float PassThrough(long i) => p[i] / 255f;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<T, TSource>(TSource src, ImageInfo shape, float* dst, in ClaheParameters p, float outScale, bool vectorized)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TSource : struct, ISource<T>
@@ -214,6 +215,7 @@ public static unsafe class Clahe
     /// <summary>
     /// scikit-image's _clahe on a 2-D 16-bit plane (overwritten with the bins) into whole-number 14-bit levels.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Equalize(Span<ushort> plane, int h, int w, in ClaheParameters p, Span<float> result, bool vectorized)
     {
         var (kh, kw) = p.KernelFor(h, w);
@@ -231,12 +233,18 @@ public static unsafe class Clahe
         }
         int binSize = 1 + GrayLevels / nbins;
         double span = hi - lo;
-        for (int i = 0; i < n; i++)
+        int BinOf(int u) => (span == 0 ? Math.Min(u, GrayLevels - 1)
+            : (int)Math.Round((u - lo) / span * (GrayLevels - 1), MidpointRounding.ToEven)) / binSize;
+        if (hi - lo < n)
         {
-            int level = span == 0 ? Math.Min((int)plane[i], GrayLevels - 1)
-                : (int)Math.Round((plane[i] - lo) / span * (GrayLevels - 1), MidpointRounding.ToEven);
-            plane[i] = (ushort)(level / binSize);
+            // A table over the values' range: one division per value rather than per pixel on large images.
+            var table = ArrayPool<ushort>.Shared.Rent(hi - lo + 1);
+            for (int u = lo; u <= hi; u++) table[u - lo] = (ushort)BinOf(u);
+            for (int i = 0; i < n; i++) plane[i] = table[plane[i] - lo];
+            ArrayPool<ushort>.Shared.Return(table);
         }
+        else
+            for (int i = 0; i < n; i++) plane[i] = (ushort)BinOf(plane[i]);
 
         // Tiles: the padded image is ⌈h/kh⌉ + 1 kernels tall, starting kh/2 rows before row 0; histograms come from the
         // ⌈h/kh⌉ tiles starting at row 0 (rows past the image are reflected).
@@ -360,6 +368,7 @@ public static unsafe class Clahe
     /// clim − average (bins that reach the band just under clim are set to clim), then hand out what is left one count
     /// at a time with its strided loop (which may overshoot; map_histogram clips).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ClipHistogram(Span<int> hist, long clim)
     {
         long excess = 0;
