@@ -15,4 +15,9 @@ if (args.Length > 1 && args[0] == "decode")
     DecodeQuick.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 3);
     return;
 }
+if (args.Length > 1 && args[0] == "clahe")
+{
+    ClaheQuick.Run(args[1], args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -15,8 +15,10 @@ public static class MirageCli
                      PreviewCommand.Create(),
                      AugmentCommand.Create(),
                      StatsCommand.Create(),
+                     ClaheCommand.Create(),
                      FlowBenchCommand.Create(),
                      BenchCommand.Create(),
+                     ExperimentCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

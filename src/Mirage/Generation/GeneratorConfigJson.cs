@@ -78,9 +78,7 @@ public sealed partial record ImageDataGeneratorOptions
                     "horizontal_flip" => o with { HorizontalFlip = r.Bool() },
                     "vertical_flip" => o with { VerticalFlip = r.Bool() },
                     "rescale" => o with { Rescale = r.Rescale() },
-                    "preprocessing_function" => v.ValueKind == JsonValueKind.Null ? o : throw new InvalidOptionException(key,
-                        $"{source}: preprocessing_function must be null: a function can't be written in JSON. Set ImageDataGeneratorOptions.PreprocessingFunction " +
-                        $"in code instead (options with {{ PreprocessingFunction = img => ... }}). Found {Describe(v)}."),
+                    "preprocessing_function" => o with { PreprocessingFunction = r.Preprocessing() },
                     // tf.keras accepts data_format=None and dtype=None (meaning the backend's defaults).
                     "data_format" => o with { DataFormat = v.ValueKind == JsonValueKind.Null ? DataFormat.ChannelsLast : r.Choice("\"channels_last\" or \"channels_first\"", ("channels_last", DataFormat.ChannelsLast), ("channels_first", DataFormat.ChannelsFirst)) },
                     "validation_split" => o with { ValidationSplit = r.Number() },
@@ -104,7 +102,8 @@ public sealed partial record ImageDataGeneratorOptions
 
     /// <summary>
     /// Writes every option with Keras's names; FromJson(ToJson()) gives equal options. Float shift ranges always carry
-    /// a decimal point so they read back as floats. PreprocessingFunction (code) is written as null.
+    /// a decimal point so they read back as floats. A named preprocessing function (<see cref="Preprocessing"/>) is
+    /// written as its JSON object; any other function (code) as null.
     /// </summary>
     public string ToJson()
     {
@@ -139,7 +138,7 @@ public sealed partial record ImageDataGeneratorOptions
             w.WriteBoolean("vertical_flip", VerticalFlip);
             if (Rescale is { } r) WriteFloat(w, "rescale", r);
             else w.WriteNull("rescale");
-            w.WriteNull("preprocessing_function");
+            WritePreprocessing(w, PreprocessingFunction);
             w.WriteString("data_format", DataFormat == DataFormat.ChannelsFirst ? "channels_first" : "channels_last");
             WriteFloat(w, "validation_split", ValidationSplit);
             w.WriteNumber("interpolation_order", (int)InterpolationOrder);
@@ -148,6 +147,26 @@ public sealed partial record ImageDataGeneratorOptions
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WritePreprocessing(Utf8JsonWriter w, Action<Imaging.Image<float>>? function)
+    {
+        if (Preprocessing.Describe(function) is not { } clahe)
+        {
+            w.WriteNull("preprocessing_function");
+            return;
+        }
+        var p = clahe.Parameters;
+        w.WriteStartObject("preprocessing_function");
+        w.WriteString("name", "clahe");
+        WriteFloat(w, "clip_limit", p.ClipLimit);
+        w.WritePropertyName("kernel_size");
+        if (p.KernelHeight == 0 && p.KernelWidth == 0) w.WriteNullValue();
+        else if (p.KernelHeight == p.KernelWidth) w.WriteNumberValue(p.KernelHeight);
+        else w.WriteRawValue($"[{p.KernelHeight}, {p.KernelWidth}]");
+        w.WriteNumber("nbins", p.NBins);
+        WriteFloat(w, "value_range", clahe.ValueRange);
+        w.WriteEndObject();
     }
 
     private static string FloatText(double v)
@@ -319,6 +338,85 @@ public sealed partial record ImageDataGeneratorOptions
                         && double.TryParse(parts[1].Trim(), NumberStyles.Float, ci, out double den) && den != 0 && double.IsFinite(num / den))
                         return num / den;
                     throw Fail(allowed);
+                default:
+                    throw Fail(allowed);
+            }
+        }
+
+        /// <summary>null, a name ("clahe") or {"name": "clahe", ...its parameters}; see <see cref="Generation.Preprocessing"/>.</summary>
+        public Action<Imaging.Image<float>>? Preprocessing()
+        {
+            string known = string.Join(", ", Generation.Preprocessing.Names.Select(n => $"\"{n}\""));
+            string allowed = $"null or a named function: {known}, as a string or an object such as {{\"name\": \"clahe\", \"clip_limit\": 0.03}} " +
+                "(a Python function can't be written in JSON; set ImageDataGeneratorOptions.PreprocessingFunction in code for your own).";
+            if (v.ValueKind == JsonValueKind.Null) return null;
+            if (v.ValueKind is not (JsonValueKind.String or JsonValueKind.Object)) throw Fail(allowed);
+            string? name = v.ValueKind == JsonValueKind.String ? v.GetString()
+                : v.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+            if (name is null) throw Fail(allowed);
+            if (name != "clahe")
+                throw new InvalidOptionException(key, $"{source}: {key}: unknown function \"{name}\". Known names: {known}; " +
+                    "for your own function set ImageDataGeneratorOptions.PreprocessingFunction in code.");
+
+            var p = new Kernels.Photometric.ClaheParameters();
+            float range = 255f;
+            // A nested reader names "preprocessing_function.kernel_size" in its message; the option stays preprocessing_function.
+            if (v.ValueKind == JsonValueKind.Object)
+                try
+                {
+                    foreach (var e in v.EnumerateObject())
+                    {
+                        var r = new Reader(source, $"{key}.{e.Name}", e.Value);
+                        switch (e.Name)
+                        {
+                            case "name": break;
+                            case "clip_limit": p = p with { ClipLimit = r.Number() }; break;
+                            case "nbins": p = p with { NBins = r.Int("a whole number of bins such as 256.") }; break;
+                            case "value_range": range = (float)r.Number(); break;
+                            case "kernel_size":
+                                var (kh, kw) = r.KernelSize();
+                                p = p with { KernelHeight = kh, KernelWidth = kw };
+                                break;
+                            default:
+                                throw new InvalidOptionException(key, $"{source}: {key}: clahe has no parameter \"{e.Name}\". Its parameters: name, clip_limit, kernel_size, nbins, value_range.");
+                        }
+                    }
+                }
+                catch (InvalidOptionException e) when (e.Option != key)
+                {
+                    throw new InvalidOptionException(key, e.Message);
+                }
+            try
+            {
+                return Generation.Preprocessing.Clahe(p, range);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOptionException(key, $"{source}: {e.Message}");
+            }
+        }
+
+        public int Int(string expectation)
+        {
+            if (v.ValueKind == JsonValueKind.Number && IsInteger(v) && v.TryGetInt32(out int i)) return i;
+            throw Fail(expectation);
+        }
+
+        /// <summary>scikit-image's kernel_size: null (1/8 of each side), an int for both sides, or [height, width].</summary>
+        public (int, int) KernelSize()
+        {
+            const string allowed = "null (1/8 of each side), a whole number of pixels for both sides, or [height, width] (0 = 1/8 of that side).";
+            switch (v.ValueKind)
+            {
+                case JsonValueKind.Null:
+                    return (0, 0);
+                case JsonValueKind.Number:
+                    int k = Int(allowed);
+                    return k >= 1 ? (k, k) : throw Fail(allowed);
+                case JsonValueKind.Array when v.GetArrayLength() == 2
+                                             && v[0].ValueKind == JsonValueKind.Number && IsInteger(v[0]) && v[0].TryGetInt32(out int kh) && kh >= 0
+                                             && v[1].ValueKind == JsonValueKind.Number && IsInteger(v[1]) && v[1].TryGetInt32(out int kw) && kw >= 0:
+                    return (kh, kw);
                 default:
                     throw Fail(allowed);
             }

@@ -27,8 +27,9 @@ public class KernelBatteryTests
 
     /// <summary>Kernel classes covered by <see cref="Table"/> or by a battery of their own (named here).</summary>
     // Normalize (byte → float) has its own battery in Photometric/NormalizeTests; WarpAffine.ApplyToFloat in Geometric/WarpAffineFusedTests;
-    // Resize (byte, Pillow-exact) in Geometric/ResizeTests (Pillow oracle, input untouched, 1x1 and odd sizes).
-    private static readonly HashSet<string> Covered = ["WarpAffine", "Flip", "PointOps", "WarpBoundary", "Normalize", "Resize"];
+    // Resize (byte, Pillow-exact) in Geometric/ResizeTests (Pillow oracle, input untouched, 1x1 and odd sizes);
+    // Clahe (1, 3 or 4 channels only) in Photometric/ClaheTests (scikit-image oracle, input untouched, odd sizes, vector = scalar).
+    private static readonly HashSet<string> Covered = ["WarpAffine", "Flip", "PointOps", "WarpBoundary", "Normalize", "Resize", "Clahe"];
 
     public static TheoryData<string, int, int, int> Cases()
     {
