@@ -15,6 +15,7 @@ public static class MirageCli
                      PreviewCommand.Create(),
                      AugmentCommand.Create(),
                      StatsCommand.Create(),
+                     TransformsCommand.Create(),
                      FlowBenchCommand.Create(),
                      BenchCommand.Create(),
                  })
