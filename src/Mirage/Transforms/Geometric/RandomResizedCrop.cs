@@ -30,9 +30,9 @@ public readonly record struct CropParams(int Top, int Left, int Height, int Widt
 /// <summary>
 /// torchvision's RandomResizedCrop: up to ten tries of an area fraction drawn from scale and a log-uniform aspect
 /// ratio; the first crop that fits is placed uniformly; otherwise the centre crop of the input clamped to the ratio
-/// range. The crop is resized to size. Bytes with antialias resize with a triangle filter over the crop (Pillow's
-/// bilinear, <see cref="Resize"/>); otherwise, and for floats, one bilinear warp samples the crop at pixel centres
-/// (torchvision's align_corners=False) with edges clamped.
+/// range. The crop is cut out and resized to size: bytes with antialias through a triangle filter (Pillow's bilinear,
+/// <see cref="Resize"/>); otherwise, and for floats, one bilinear warp samples the crop at pixel centres
+/// (torchvision's align_corners=False) with its edges clamped.
 /// </summary>
 public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTransform<RandomResizedCropOptions, CropParams>(options)
 {
@@ -89,19 +89,32 @@ public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTr
         return new AffineMatrix(sr, 0, p.Top + 0.5 * sr - 0.5, 0, sc, p.Left + 0.5 * sc - 0.5);
     }
 
-    public override bool WarpsExactly(in CropParams p) => !Options.Antialias;
+    /// <summary>
+    /// False: torchvision crops first, so the resize never reads pixels outside the crop, while one warp of the whole
+    /// input would blend them into the crop's outermost half pixel. (Fusing a crop into the next warp is future work.)
+    /// </summary>
+    public override bool WarpsExactly(in CropParams p) => false;
 
     public override void Apply(in CropParams p, Image<byte> src, Image<byte> dst)
     {
-        if (!Options.Antialias)
-        {
-            base.Apply(p, src, dst);
-            return;
-        }
-        var interpolation = Options.Interpolation == Interpolation.Nearest ? ResizeInterpolation.Nearest : ResizeInterpolation.Bilinear;
-        Resize.Apply(src, dst, interpolation, new ResizeBox(p.Left, p.Top, p.Left + p.Width, p.Top + p.Height));
+        using var crop = Crop(src, p);
+        if (Options.Antialias)
+            Resize.Apply(crop, dst, Options.Interpolation == Interpolation.Nearest ? ResizeInterpolation.Nearest : ResizeInterpolation.Bilinear);
+        else WarpAffine.Apply(crop, dst, Matrix(p with { Top = 0, Left = 0 }, crop.Info, dst.Info), Warp);
     }
 
-    public override void Apply(in CropParams p, Image<float> src, Image<float> dst) =>
-        WarpAffine.Apply(src, dst, Matrix(p, src.Info, dst.Info), Warp);
+    public override void Apply(in CropParams p, Image<float> src, Image<float> dst)
+    {
+        using var crop = Crop(src, p);
+        WarpAffine.Apply(crop, dst, Matrix(p with { Top = 0, Left = 0 }, crop.Info, dst.Info), Warp);
+    }
+
+    private static Image<T> Crop<T>(Image<T> src, in CropParams p) where T : unmanaged
+    {
+        var crop = new Image<T>(p.Height, p.Width, src.Channels);
+        int rowLength = p.Width * src.Channels;
+        for (int r = 0; r < p.Height; r++)
+            src.Row(p.Top + r).Slice(p.Left * src.Channels, rowLength).CopyTo(crop.Row(r));
+        return crop;
+    }
 }

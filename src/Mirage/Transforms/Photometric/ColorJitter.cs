@@ -71,10 +71,10 @@ public sealed class ColorJitter(ColorJitterOptions options) : Transform<ColorJit
         {
             switch (p[k])
             {
-                case 0 when o.Brightness > 0: ColorOps.Brightness(dst.Span, (float)p.Brightness); break;
-                case 1 when o.Contrast > 0: ColorOps.Contrast(dst.Span, channels, (float)p.Contrast); break;
-                case 2 when o.Saturation > 0 && channels == 3: ColorOps.Saturation(dst.Span, (float)p.Saturation); break;
-                case 3 when o.Hue > 0 && channels == 3: ColorOps.Hue(dst.Span, (float)p.Hue); break;
+                case 0 when o.Brightness > 0: ColorOps.Brightness(dst.Span, p.Brightness); break;
+                case 1 when o.Contrast > 0: ColorOps.Contrast(dst.Span, channels, p.Contrast); break;
+                case 2 when o.Saturation > 0 && channels == 3: ColorOps.Saturation(dst.Span, p.Saturation); break;
+                case 3 when o.Hue > 0 && channels == 3: ColorOps.Hue(dst.Span, p.Hue); break;
             }
         }
     }

@@ -26,27 +26,29 @@ internal static class ColorOps
         return typeof(T) == typeof(byte) ? (byte)Math.Clamp(g, 0f, 255f) : g;
     }
 
-    public static void Brightness<T>(Span<T> px, float factor) where T : unmanaged
+    // Factors arrive in double, as Python floats do: torch rounds ratio and (1.0 − ratio) to float32 separately.
+    public static void Brightness<T>(Span<T> px, double ratio) where T : unmanaged
     {
-        float other = (float)(1.0 - factor) * 0f;
-        for (int i = 0; i < px.Length; i++) px[i] = Store<T>(factor * Load(px[i]) + other);
+        float factor = (float)ratio;
+        for (int i = 0; i < px.Length; i++) px[i] = Store<T>(factor * Load(px[i]));
     }
 
-    public static void Contrast<T>(Span<T> px, int channels, float factor) where T : unmanaged
+    public static void Contrast<T>(Span<T> px, int channels, double ratio) where T : unmanaged
     {
+        float factor = (float)ratio;
         double sum = 0;
         if (channels == 3)
             for (int i = 0; i < px.Length; i += 3) sum += GrayOf(px, i);
         else
             foreach (var v in px) sum += Load(v);
         float mean = (float)(sum / (channels == 3 ? px.Length / 3 : px.Length));
-        float other = (float)(1.0 - factor) * mean;
+        float other = (float)(1.0 - ratio) * mean;
         for (int i = 0; i < px.Length; i++) px[i] = Store<T>(factor * Load(px[i]) + other);
     }
 
-    public static void Saturation<T>(Span<T> px, float factor) where T : unmanaged
+    public static void Saturation<T>(Span<T> px, double ratio) where T : unmanaged
     {
-        float keep = (float)(1.0 - factor);
+        float factor = (float)ratio, keep = (float)(1.0 - ratio);
         for (int i = 0; i < px.Length; i += 3)
         {
             float g = keep * GrayOf(px, i);
@@ -54,8 +56,9 @@ internal static class ColorOps
         }
     }
 
-    public static void Hue<T>(Span<T> px, float shift) where T : unmanaged
+    public static void Hue<T>(Span<T> px, double hueFactor) where T : unmanaged
     {
+        float shift = (float)hueFactor;
         for (int i = 0; i < px.Length; i += 3)
         {
             float r = Load(px[i]) / 255f, g = Load(px[i + 1]) / 255f, b = Load(px[i + 2]) / 255f;
