@@ -20,20 +20,23 @@ public abstract class Composite<TOptions> : ITransform where TOptions : Composit
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
         if (options.Transforms.Count == 0) throw new ArgumentException($"{options.Name}: option 'transforms' needs at least one transform.", nameof(options));
-        Children = options.Transforms.Select(t => t.Create()).ToArray();
+        Items = options.Transforms.Select(t => t.Create()).ToArray();
     }
 
     public TOptions Options { get; }
     TransformOptions ITransform.Options => Options;
     public string Name => Options.Name;
-    public IReadOnlyList<ITransform> Children { get; }
+    public IReadOnlyList<ITransform> Children => Items;
+
+    /// <summary>The children as an array: sampling walks it with no enumerator allocation.</summary>
+    protected ITransform[] Items { get; }
 
     public abstract void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape);
 
     /// <summary>Checks optional weights (one per child, ≥ 0, not all 0) and returns their cumulative sums normalised to 1.</summary>
     protected double[] Cumulative(IReadOnlyList<double>? weights)
     {
-        int n = Children.Count;
+        int n = Items.Length;
         if (weights is null || weights.Count == 0) return Enumerable.Range(1, n).Select(i => (double)i / n).ToArray();
         if (weights.Count != n)
             throw new ArgumentException($"{Name}: option 'weights' has {weights.Count} values but there are {n} transforms (give one weight per transform).");

@@ -21,5 +21,5 @@ public sealed class OneOf : Composite<OneOfOptions>
     public OneOf(OneOfOptions options) : base(options) => _cumulative = Cumulative(options.Weights);
 
     public override void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape) =>
-        Children[Pick(_cumulative, ref random)].Sample(ref random, ref shape, tape);
+        Items[Pick(_cumulative, ref random)].Sample(ref random, ref shape, tape);
 }

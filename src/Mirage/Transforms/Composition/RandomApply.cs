@@ -19,6 +19,6 @@ public sealed class RandomApply(RandomApplyOptions options) : Composite<RandomAp
     public override void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape)
     {
         if (random.NextDouble() >= Options.P) return;
-        foreach (var t in Children) t.Sample(ref random, ref shape, tape);
+        foreach (var t in Items) t.Sample(ref random, ref shape, tape);
     }
 }

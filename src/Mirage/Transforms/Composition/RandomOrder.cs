@@ -15,7 +15,7 @@ public sealed class RandomOrder(RandomOrderOptions options) : Composite<RandomOr
 {
     public override void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape)
     {
-        int n = Children.Count;
+        int n = Items.Length;
         Span<int> order = n <= 64 ? stackalloc int[n] : new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         for (int i = n - 1; i > 0; i--)
@@ -23,6 +23,6 @@ public sealed class RandomOrder(RandomOrderOptions options) : Composite<RandomOr
             int j = random.NextInt(i + 1);
             (order[i], order[j]) = (order[j], order[i]);
         }
-        foreach (int i in order) Children[i].Sample(ref random, ref shape, tape);
+        foreach (int i in order) Items[i].Sample(ref random, ref shape, tape);
     }
 }

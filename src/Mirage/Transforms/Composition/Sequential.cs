@@ -15,6 +15,6 @@ public sealed class Sequential(SequentialOptions options) : Composite<Sequential
 {
     public override void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape)
     {
-        foreach (var t in Children) t.Sample(ref random, ref shape, tape);
+        foreach (var t in Items) t.Sample(ref random, ref shape, tape);
     }
 }

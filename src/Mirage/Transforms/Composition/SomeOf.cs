@@ -31,10 +31,10 @@ public sealed class SomeOf : Composite<SomeOfOptions>
     public SomeOf(SomeOfOptions options) : base(options)
     {
         _cumulative = Cumulative(options.Weights);
-        _weights = new double[Children.Count];
+        _weights = new double[Items.Length];
         for (int i = 0; i < _weights.Length; i++) _weights[i] = _cumulative[i] - (i == 0 ? 0 : _cumulative[i - 1]);
-        if (!options.Replace && options.N > Children.Count)
-            throw new ArgumentException($"some_of: option 'n' is {options.N} but there are only {Children.Count} transforms to draw without replacement (lower n or set replace).");
+        if (!options.Replace && options.N > Items.Length)
+            throw new ArgumentException($"some_of: option 'n' is {options.N} but there are only {Items.Length} transforms to draw without replacement (lower n or set replace).");
         if (!options.Replace && options.N > _weights.Count(w => w > 0))
             throw new ArgumentException($"some_of: option 'n' is {options.N} but only {_weights.Count(w => w > 0)} transforms have a positive weight.");
     }
@@ -43,10 +43,10 @@ public sealed class SomeOf : Composite<SomeOfOptions>
     {
         if (Options.Replace)
         {
-            for (int k = 0; k < Options.N; k++) Children[Pick(_cumulative, ref random)].Sample(ref random, ref shape, tape);
+            for (int k = 0; k < Options.N; k++) Items[Pick(_cumulative, ref random)].Sample(ref random, ref shape, tape);
             return;
         }
-        Span<double> left = Children.Count <= 64 ? stackalloc double[Children.Count] : new double[Children.Count];
+        Span<double> left = Items.Length <= 64 ? stackalloc double[Items.Length] : new double[Items.Length];
         _weights.CopyTo(left);
         double total = 1;
         for (int k = 0; k < Options.N; k++)
@@ -62,7 +62,7 @@ public sealed class SomeOf : Composite<SomeOfOptions>
             }
             total -= left[pick];
             left[pick] = 0;
-            Children[pick].Sample(ref random, ref shape, tape);
+            Items[pick].Sample(ref random, ref shape, tape);
         }
     }
 }

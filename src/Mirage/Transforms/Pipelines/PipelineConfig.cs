@@ -70,7 +70,9 @@ public static class PipelineConfig
     {
         w.WriteStartObject();
         if (withName) w.WriteString("name", options.Name);
-        foreach (var p in JsonSerializer.SerializeToElement(options, options.GetType(), TransformJson.Options).EnumerateObject()) p.WriteTo(w);
+        var names = OptionMetadata.Names(options.GetType());
+        foreach (var p in JsonSerializer.SerializeToElement(options, options.GetType(), TransformJson.Options).EnumerateObject())
+            if (names.Contains(p.Name)) p.WriteTo(w); // the documented options only (not computed helpers)
         if (options is CompositeOptions c)
         {
             w.WriteStartArray("transforms");

@@ -23,7 +23,7 @@ internal static class Suggest
     public static string DidYouMean(string given, IEnumerable<string> known)
     {
         var best = known.Select(k => (k, d: Distance(given.ToLowerInvariant(), k))).OrderBy(x => x.d).FirstOrDefault();
-        return best.k is not null && best.d <= Math.Max(2, given.Length / 3) ? $" Did you mean '{best.k}'?" : "";
+        return best.k is not null && best.d <= Math.Max(2, given.Length / 2) ? $" Did you mean '{best.k}'?" : "";
     }
 
     private static int Distance(string a, string b)
