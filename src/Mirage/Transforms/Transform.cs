@@ -9,6 +9,9 @@ using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Transforms;
 
+/// <summary>The parameters of a transform that draws nothing (rescale, normalize).</summary>
+public readonly record struct NoParams;
+
 /// <summary>
 /// Base of every transform (and of user-written ones): options in, typed parameters out. Subclasses implement
 /// <see cref="Sample(ref RandomStream, in ImageInfo)"/> and the two image Apply methods, and declare what they are by

@@ -14,9 +14,6 @@ public sealed record RescaleOptions : TransformOptions
     public double Factor { get; init => field = Checked(value); } = 1.0 / 255;
 }
 
-/// <summary>Rescale draws nothing.</summary>
-public readonly record struct NoParams;
-
 /// <summary>Multiplies every value by factor (in float, as Keras's standardize does); fuses into the output pass.</summary>
 public sealed class Rescale(RescaleOptions options) : ChannelAffineTransform<RescaleOptions, NoParams>(options)
 {
