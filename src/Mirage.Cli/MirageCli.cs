@@ -16,6 +16,7 @@ public static class MirageCli
                      AugmentCommand.Create(),
                      StatsCommand.Create(),
                      ClaheCommand.Create(),
+                     TransformsCommand.Create(),
                      FlowBenchCommand.Create(),
                      BenchCommand.Create(),
                      ExperimentCommand.Create(),

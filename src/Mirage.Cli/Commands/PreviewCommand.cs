@@ -4,6 +4,7 @@ using Mirage.Generation;
 using Mirage.Imaging;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Cli.Commands;
 
@@ -13,7 +14,12 @@ public static class PreviewCommand
     public static Command Create()
     {
         var image = new Argument<FileInfo>("IMAGE") { Description = "The photo to augment (JPEG, PNG, BMP, WebP, GIF)." };
-        var config = new Option<FileInfo>("--config") { Description = "Generator options as JSON with Keras's names, e.g. {\"rotation_range\": 40, \"zoom_range\": 0.2}.", Required = true };
+        var config = new Option<FileInfo>("--config")
+        {
+            Description = "Generator options as JSON with Keras's names, e.g. {\"rotation_range\": 40, \"zoom_range\": 0.2}, " +
+                          "or a pipeline config {\"transforms\": [...]} (see `mirage transforms`).",
+            Required = true,
+        };
         var grid = new Option<string>("--grid") { Description = "Columns x rows.", DefaultValueFactory = _ => "5x4" };
         var seed = new Option<ulong>("--seed") { Description = "Seed: the same seed gives the same grid.", DefaultValueFactory = _ => 1 };
         var output = new Option<FileInfo>("--out") { Description = "Where to write the grid (.png, .jpg or .webp).", Required = true };
@@ -31,12 +37,25 @@ public static class PreviewCommand
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var (columns, rows) = ParseGrid(parse.GetValue(grid)!);
-            var options = ImageDataGeneratorOptions.FromJson(File.ReadAllText(parse.GetValue(config)!.FullName), parse.GetValue(config)!.FullName);
-            var result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
-                parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)));
+            string configPath = parse.GetValue(config)!.FullName, json = File.ReadAllText(configPath);
+            Image<byte> result;
+            IEnumerable<string> lines;
+            if (PipelineConfig.IsPipelineConfig(json))
+            {
+                result = Render(parse.GetValue(image)!.FullName, TransformPipeline.FromJson(json, source: configPath), columns, rows,
+                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var tapes, Math.Max(0, parse.GetValue(maxCell)));
+                lines = tapes;
+            }
+            else
+            {
+                var options = ImageDataGeneratorOptions.FromJson(json, configPath);
+                result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
+                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)));
+                lines = parameters.Select(x => x.ToJson());
+            }
             using (result) ImageEncoder.Save(result, parse.GetValue(output)!.FullName);
             if (parse.GetValue(paramsOut) is { } p)
-                AtomicFile.WriteAllLines(p.FullName, parameters.Select(x => x.ToJson()));
+                AtomicFile.WriteAllLines(p.FullName, lines);
             Console.WriteLine($"wrote {columns}x{rows} preview to {parse.GetValue(output)!.FullName}");
         }));
         return command;
@@ -89,5 +108,43 @@ public static class PreviewCommand
                 cellBytes.Row(y).CopyTo(grid.Row(top + y).Slice(left * ch, w * ch));
         }
         return grid;
+    }
+
+    /// <summary>
+    /// The same for a transform pipeline: cell i runs the parameters drawn from RandomStream.For(seed, 0, i) on the
+    /// photo's bytes; <paramref name="tapes"/> gets each cell's recorded parameters as JSON (replayable alone). Cells
+    /// are as large as the largest output; smaller outputs sit at their cell's top left on white.
+    /// </summary>
+    public static Image<byte> Render(string path, TransformPipeline pipeline, int columns, int rows, ulong seed, int gap,
+        out List<string> tapes, int maxCell = 0)
+    {
+        using var source = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
+        var cells = new List<Image<byte>>(rows * columns);
+        tapes = new List<string>(rows * columns);
+        try
+        {
+            var tape = new ParameterTape();
+            for (int i = 0; i < rows * columns; i++)
+            {
+                var random = RandomStream.For(seed, 0, i);
+                pipeline.Sample(ref random, source.Info, tape);
+                tapes.Add(tape.ToJson());
+                cells.Add(TransformPipeline.Run(tape, source));
+            }
+            int h = cells.Max(c => c.Height), w = cells.Max(c => c.Width), ch = source.Channels;
+            var grid = new Image<byte>(rows * h + (rows - 1) * gap, columns * w + (columns - 1) * gap, ch);
+            grid.Span.Fill(255);
+            for (int i = 0; i < cells.Count; i++)
+            {
+                int top = i / columns * (h + gap), left = i % columns * (w + gap);
+                for (int y = 0; y < cells[i].Height; y++)
+                    cells[i].Row(y).CopyTo(grid.Row(top + y).Slice(left * ch, cells[i].Width * ch));
+            }
+            return grid;
+        }
+        finally
+        {
+            foreach (var c in cells) c.Dispose();
+        }
     }
 }

@@ -66,7 +66,7 @@ public class AugmentRunnerTests
         Assert.Equal("dogs/3.png", root.GetProperty("source").GetString());
         Assert.Equal(1, root.GetProperty("variant").GetInt32());
         Assert.Equal(2, root.GetProperty("target_size")[0].GetInt32());
-        var p = Transforms.TransformParameters.FromJson(root.GetProperty("params").GetRawText());
+        var p = Mirage.Transforms.TransformParameters.FromJson(root.GetProperty("params").GetRawText());
         Assert.InRange(p.Theta, 0, 1);
         Assert.True(p.Theta != 0);
     }

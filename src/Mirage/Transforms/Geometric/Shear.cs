@@ -1,0 +1,28 @@
+using Mirage.Geometry;
+using Mirage.Imaging;
+using Mirage.Randomness;
+
+namespace Mirage.Transforms.Geometric;
+
+/// <summary>Options of <see cref="Shear"/> (Keras's shear_range).</summary>
+public sealed record ShearOptions : WarpTransformOptions
+{
+    public override string Name => "shear";
+    public override ITransform Create() => new Shear(this);
+
+    [Option("shear angle in degrees, drawn uniformly from [-degrees, degrees]", Min = 0, Max = 89)]
+    public double Degrees { get; init => field = Checked(value); }
+}
+
+/// <summary>The shear angle drawn, in degrees (Keras's shear).</summary>
+public readonly record struct ShearParams(double Degrees);
+
+/// <summary>Shears about the centre with Keras's matrix (rows by −sin, columns by cos of the angle).</summary>
+public sealed class Shear(ShearOptions options) : WarpTransform<ShearOptions, ShearParams>(options)
+{
+    public override ShearParams Sample(ref RandomStream random, in ImageInfo image) =>
+        new(Options.Degrees != 0 ? random.Uniform(-Options.Degrees, Options.Degrees) : 0);
+
+    public override AffineMatrix Matrix(in ShearParams p, in ImageInfo input, in ImageInfo output) =>
+        AboutCentre(AffineMatrix.Shear(p.Degrees), input);
+}

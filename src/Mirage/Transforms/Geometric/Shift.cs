@@ -1,0 +1,38 @@
+using Mirage.Geometry;
+using Mirage.Imaging;
+using Mirage.Randomness;
+
+namespace Mirage.Transforms.Geometric;
+
+/// <summary>Options of <see cref="Shift"/> (Keras's height_shift_range and width_shift_range, uniform form).</summary>
+public sealed record ShiftOptions : WarpTransformOptions
+{
+    public override string Name => "shift";
+    public override ITransform Create() => new Shift(this);
+
+    [Option("shift along rows drawn from [-height, height]: a fraction of the height below 1, pixels from 1", Min = 0)]
+    public double Height { get; init => field = Checked(value); }
+
+    [Option("shift along columns drawn from [-width, width]: a fraction of the width below 1, pixels from 1", Min = 0)]
+    public double Width { get; init => field = Checked(value); }
+}
+
+/// <summary>The shift drawn in pixels: along rows (Keras's tx) and along columns (Keras's ty).</summary>
+public readonly record struct ShiftParams(double Rows, double Cols);
+
+/// <summary>Shifts by amounts drawn in Keras's order (rows, then columns; nothing drawn for a range of 0).</summary>
+public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options)
+{
+    public override ShiftParams Sample(ref RandomStream random, in ImageInfo image) =>
+        new(Draw(Options.Height, image.Height, ref random), Draw(Options.Width, image.Width, ref random));
+
+    private static double Draw(double range, int size, ref RandomStream random)
+    {
+        if (range == 0) return 0;
+        double s = random.Uniform(-range, range);
+        return range < 1 ? s * size : s;
+    }
+
+    public override AffineMatrix Matrix(in ShiftParams p, in ImageInfo input, in ImageInfo output) =>
+        AboutCentre(AffineMatrix.Shift(p.Rows, p.Cols), input);
+}

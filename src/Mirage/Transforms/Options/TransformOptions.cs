@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
+
+namespace Mirage.Transforms;
+
+/// <summary>
+/// The immutable options of one transform. Every option is a property marked <see cref="OptionAttribute"/>; its setter
+/// checks the value against the attribute's range when the record is built (in code or from JSON), and
+/// <c>mirage transforms</c> lists the same attributes, so the documentation cannot drift from the checks.
+/// </summary>
+public abstract record TransformOptions
+{
+    /// <summary>The registered name (snake_case), used in JSON configs, recorded parameters and error messages.</summary>
+    [JsonIgnore] public abstract string Name { get; }
+
+    /// <summary>Builds the transform these options describe.</summary>
+    public abstract ITransform Create();
+
+    /// <summary>Checks <paramref name="value"/> against <paramref name="property"/>'s <see cref="OptionAttribute"/>; call it from init setters.</summary>
+    protected T Checked<T>(T value, [CallerMemberName] string property = "")
+    {
+        var attr = OptionMetadata.Attribute(GetType(), property);
+        if (attr is not null) OptionMetadata.Check(Name, OptionMetadata.JsonName(property), attr, value);
+        return value;
+    }
+}
+
+/// <summary>Documents and bounds an option: its range (inclusive) and one line saying what it does.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class OptionAttribute(string description) : Attribute
+{
+    public string Description { get; } = description;
+    /// <summary>Smallest allowed value (every element, for intervals, sizes and lists); NaN: unbounded.</summary>
+    public double Min { get; init; } = double.NaN;
+    /// <summary>Largest allowed value; NaN: unbounded.</summary>
+    public double Max { get; init; } = double.NaN;
+
+    public string RangeText => (double.IsNaN(Min), double.IsNaN(Max)) switch
+    {
+        (true, true) => "any",
+        (false, true) => $">= {Min:G}",
+        (true, false) => $"<= {Max:G}",
+        _ => $"[{Min:G}, {Max:G}]",
+    };
+}
+
+/// <summary>Reads <see cref="OptionAttribute"/>s: the checks behind every options setter, and the listing of <c>mirage transforms</c>.</summary>
+public static class OptionMetadata
+{
+    private static readonly ConcurrentDictionary<(Type, string), OptionAttribute?> Cache = new();
+
+    /// <summary>One documented option of an options record.</summary>
+    public sealed record Option(string Name, string Type, string Default, string Range, string Description);
+
+    public static string JsonName(string property) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property);
+
+    internal static OptionAttribute? Attribute(Type type, string property) =>
+        Cache.GetOrAdd((type, property), k => k.Item1.GetProperty(k.Item2)?.GetCustomAttribute<OptionAttribute>());
+
+    /// <summary>The documented options of <paramref name="optionsType"/> with their defaults (from a default-constructed record).</summary>
+    public static IReadOnlyList<Option> Describe(Type optionsType)
+    {
+        var defaults = Activator.CreateInstance(optionsType);
+        var list = new List<Option>();
+        foreach (var p in optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var attr = p.GetCustomAttribute<OptionAttribute>();
+            if (attr is null) continue;
+            list.Add(new Option(JsonName(p.Name), TypeName(p.PropertyType), Format(p.GetValue(defaults)), attr.RangeText, attr.Description));
+        }
+        return list;
+    }
+
+    /// <summary>Names of every option of <paramref name="optionsType"/> in JSON.</summary>
+    public static IReadOnlyList<string> Names(Type optionsType) =>
+        optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<OptionAttribute>() is not null).Select(p => JsonName(p.Name)).ToList();
+
+    private static string TypeName(Type t) =>
+        t == typeof(double) ? "number" : t == typeof(int) ? "integer" : t == typeof(bool) ? "bool" :
+        t == typeof(Interval) ? "[low, high]" : t == typeof(Size) ? "[height, width]" :
+        t == typeof(double[]) || t == typeof(IReadOnlyList<double>) ? "[numbers]" : t.IsEnum ? string.Join("|", Enum.GetNames(t).Select(JsonName)) :
+        t.Name;
+
+    private static string Format(object? v) => v switch
+    {
+        null => "none",
+        double d => d.ToString("G"),
+        bool b => b ? "true" : "false",
+        Enum e => JsonName(e.ToString()),
+        IEnumerable<double> xs => "[" + string.Join(", ", xs.Select(x => x.ToString("G"))) + "]",
+        _ => v.ToString() ?? "",
+    };
+
+    internal static void Check(string transform, string option, OptionAttribute a, object? value)
+    {
+        switch (value)
+        {
+            case double d: In(d); break;
+            case int i: In(i); break;
+            case Interval r:
+                In(r.Low);
+                In(r.High);
+                if (r.Low > r.High) throw Bad($"must be [low, high] with low <= high, got [{r.Low:G}, {r.High:G}]");
+                break;
+            case Size s:
+                In(s.Height);
+                In(s.Width);
+                break;
+            case IEnumerable<double> xs:
+                foreach (var x in xs) In(x);
+                break;
+        }
+
+        void In(double x)
+        {
+            if (!double.IsFinite(x)) throw Bad($"must be a finite number, got {x}");
+            if ((!double.IsNaN(a.Min) && x < a.Min) || (!double.IsNaN(a.Max) && x > a.Max))
+                throw Bad($"must be in {a.RangeText}, got {x:G}");
+        }
+
+        ArgumentException Bad(string what) => new($"{transform}: option '{option}' {what}.", option);
+    }
+}
