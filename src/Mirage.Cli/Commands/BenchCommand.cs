@@ -77,11 +77,19 @@ public static class BenchCommand
                 var configPath = parse.GetValue(config);
                 var generator = configPath is null ? new ImageDataGenerator(ReferenceConfig) : AugmentCommand.LoadGenerator(configPath);
                 string? temp = null;
+                using var interrupt = new Interrupt();
                 try
                 {
                     if (given is null)
                     {
                         temp = Path.Combine(Path.GetTempPath(), "mirage-bench-" + Guid.NewGuid().ToString("N"));
+                        // Ctrl-C / SIGTERM: nothing to resume in a benchmark; remove the generated tree and stop.
+                        interrupt.Token.Register(() =>
+                        {
+                            try { Directory.Delete(temp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                            errors.WriteLine($"mirage: interrupted by {interrupt.Signal}; removed the generated tree '{temp}'.");
+                            Environment.Exit(Interrupted.ExitCode);
+                        });
                         BuildSampleTree(temp, size, parse.GetValue(classes), parse.GetValue(perClass), seed: 1);
                     }
                     Run(given ?? temp!, given is null, configPath, generator, settings, output);

@@ -24,16 +24,18 @@ public static class PreviewCommand
             Description = "Shrink the photo first (Lanczos) so its longer side is at most this many pixels; 0 keeps it as it is.",
             DefaultValueFactory = _ => 512,
         };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("preview", "Write a grid of random augmented variants of one image (the first thing to look at).")
         {
-            image, config, grid, seed, output, gap, paramsOut, maxCell,
+            image, config, grid, seed, output, gap, paramsOut, maxCell, maxPixels,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             var (columns, rows) = ParseGrid(parse.GetValue(grid)!);
             var options = ImageDataGeneratorOptions.FromJson(File.ReadAllText(parse.GetValue(config)!.FullName), parse.GetValue(config)!.FullName);
             var result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
-                parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)));
+                parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)),
+                MaxPixelsOption.Read(parse, maxPixels));
             using (result) ImageEncoder.Save(result, parse.GetValue(output)!.FullName);
             if (parse.GetValue(paramsOut) is { } p)
                 AtomicFile.WriteAllLines(p.FullName, parameters.Select(x => x.ToJson()));
@@ -67,9 +69,9 @@ public static class PreviewCommand
     /// first so the grid stays a viewable size (20 cells of 4000×3000 would be a 720 MB picture).
     /// </summary>
     public static Image<byte> Render(string path, ImageDataGenerator generator, int columns, int rows, ulong seed, int gap,
-        out List<Transforms.TransformParameters> parameters, int maxCell = 0)
+        out List<Transforms.TransformParameters> parameters, int maxCell = 0, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
+        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb, applyOrientation: false, maxPixels), maxCell);
         using var source = ImageConvert.ToFloat(decoded);
         using var cell = new Image<float>(source.Info);
         using var cellBytes = new Image<byte>(source.Info);

@@ -7,15 +7,41 @@ namespace Mirage.Data;
 /// <summary>How files become samples: decode in a colour mode, then resize to the target size (Keras's load_img).
 /// With <see cref="ScaledDecode"/>, a JPEG at least 2× the target on both axes is decoded at a reduced DCT scale
 /// (1/2 … 1/8, still covering the target) before the resize: several times faster for camera-size photos, but the
-/// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize.</summary>
+/// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize. Files whose header claims more
+/// than <see cref="MaxPixels"/> pixels are refused before decoding (decompression bombs).</summary>
 public sealed record ImageLoadOptions(
     (int Height, int Width) TargetSize,
     ColorMode ColorMode = ColorMode.Rgb,
     ResizeInterpolation Interpolation = ResizeInterpolation.Nearest,
     bool KeepAspectRatio = false,
     Func<string, ColorMode, Image<byte>>? Decoder = null,
-    bool ScaledDecode = false)
+    bool ScaledDecode = false,
+    long MaxPixels = ImageDecoder.DefaultMaxPixels)
 {
+    public long MaxPixels { get; init; } = CheckMaxPixels(MaxPixels);
+    public (int Height, int Width) TargetSize { get; init; } = CheckTargetSize(TargetSize, MaxPixels);
+
+    /// <summary>Refuses a pixel limit below 1 (the option names are the API's and the CLI's).</summary>
+    public static long CheckMaxPixels(long maxPixels) => maxPixels >= 1 ? maxPixels
+        : throw new ArgumentOutOfRangeException(nameof(MaxPixels), maxPixels, $"MaxPixels (--max-pixels) must be at least 1; got {maxPixels}.");
+
+    /// <summary>
+    /// Refuses a target size that is not positive or whose pixels exceed <paramref name="maxPixels"/> (the same limit
+    /// as decoded files): found up front, not as an overflow at the first resize.
+    /// </summary>
+    public static (int Height, int Width) CheckTargetSize((int Height, int Width) size, long maxPixels = ImageDecoder.DefaultMaxPixels)
+    {
+        var (h, w) = size;
+        if (h < 1 || w < 1)
+            throw new ArgumentOutOfRangeException(nameof(TargetSize), size,
+                $"TargetSize (--target-size) must be at least 1x1; got height {h}, width {w}.");
+        if ((long)h * w > maxPixels)
+            throw new ArgumentOutOfRangeException(nameof(TargetSize), size,
+                $"TargetSize (--target-size) of {w}x{h} (width x height) is {(long)h * w:N0} pixels, over the limit of " +
+                $"{maxPixels:N0}; choose a smaller size (or raise MaxPixels / --max-pixels if you really need it).");
+        return size;
+    }
+
     public static int ChannelsOf(ColorMode mode) => mode switch
     {
         ColorMode.Grayscale => 1,
@@ -35,7 +61,7 @@ public sealed record ImageLoadOptions(
         {
             decoded = Decoder is { } custom ? custom(path, ColorMode)
                 : ScaledDecode ? DecodeForTarget(path)
-                : ImageDecoder.Decode(path, ColorMode);
+                : ImageDecoder.Decode(path, ColorMode, applyOrientation: false, MaxPixels);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {
@@ -52,7 +78,7 @@ public sealed record ImageLoadOptions(
 
     /// <summary>With <see cref="KeepAspectRatio"/> the centred crop of a decoded W′×H′ image covers the target exactly
     /// when W′ ≥ target width and H′ ≥ target height, so the same minimum applies.</summary>
-    private Image<byte> DecodeForTarget(string path) => ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height);
+    private Image<byte> DecodeForTarget(string path) => ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, maxPixels: MaxPixels);
 
     /// <summary>Loads <paramref name="path"/> into <paramref name="dst"/> as floats 0..255.</summary>
     public void Load(string path, Image<float> dst)
