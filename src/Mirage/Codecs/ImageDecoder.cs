@@ -152,10 +152,10 @@ public static class ImageDecoder
     {
         if (data.IsEmpty) throw new ImageDecodeException(name, "empty file (0 bytes)");
         if (maxPixels < 1) throw new ArgumentOutOfRangeException(nameof(maxPixels), maxPixels, "The pixel limit must be at least 1.");
-        // Decompression bombs: every JPEG path (libjpeg-turbo, its scaled decode, the 1/8 decoder) is checked here
-        // from the frame header before it allocates (libjpeg-turbo checks its own header read too); Skia's size is
-        // checked below, after its header parse and before its pixel buffer.
-        if (TurboJpeg.IsJpeg(data) && JpegEighthDecoder.TryReadSize(data, out int claimedW, out int claimedH))
+        // Decompression bombs: the size the header claims is checked from the bytes before any decoder runs (every
+        // JPEG path: libjpeg-turbo, its scaled decode, the 1/8 decoder; Skia for the rest). libjpeg-turbo checks its
+        // own header read too, and Skia's size is checked again below, before its pixel buffer is allocated.
+        if (EncodedHeader.TryClaimedSize(data, out long claimedW, out long claimedH))
             CheckSize(name, claimedW, claimedH, maxPixels);
         Image<byte> image;
         SKEncodedOrigin origin;
@@ -191,10 +191,10 @@ public static class ImageDecoder
     }
 
     /// <summary>Refuses a size claimed by a header before anything is allocated for it.</summary>
-    internal static void CheckSize(string name, int width, int height, long maxPixels)
+    internal static void CheckSize(string name, long width, long height, long maxPixels)
     {
         if (width < 1 || height < 1) throw new ImageDecodeException(name, $"invalid image size {width}x{height}");
-        long pixels = (long)width * height;
+        long pixels = width * height; // each side < 2^32: no overflow
         if (pixels > maxPixels)
             throw new ImageDecodeException(name, $"the header claims {width}x{height} = {pixels:N0} pixels, over the limit of " +
                 $"{maxPixels:N0} (a guard against decompression bombs); if the image is genuine, raise the limit " +
