@@ -239,7 +239,7 @@ public static class AugmentRunner
     /// <summary>The folder with every symbolic link along its path resolved.</summary>
     private static string RealFolder(string folder)
     {
-        string full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar);
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)); // the root keeps its separator
         string? parent = Path.GetDirectoryName(full);
         if (parent is null) return full; // the root
         string resolvedParent = RealFolder(parent);
