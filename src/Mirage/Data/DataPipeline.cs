@@ -227,7 +227,7 @@ public static class DataPipeline
         // A batch is one float block: refuse sizes it cannot hold now, not with an overflow at the first batch.
         long batchFloats = (long)o.BatchSize * load.SampleShape.Height * load.SampleShape.Width * load.SampleShape.Channels;
         if (batchFloats > Array.MaxLength)
-            throw new ArgumentOutOfRangeException(nameof(o.BatchSize), o.BatchSize,
+            throw new ArgumentException(
                 $"BatchSize {o.BatchSize} × TargetSize {o.TargetSize.Width}x{o.TargetSize.Height} (width x height) × {load.SampleShape.Channels} channel(s) " +
                 $"is {batchFloats:N0} floats, more than one batch array can hold ({Array.MaxLength:N0}); use a smaller batch or target size.");
         return load;

@@ -23,7 +23,7 @@ public sealed record ImageLoadOptions(
 
     /// <summary>Refuses a pixel limit below 1 (the option names are the API's and the CLI's).</summary>
     public static long CheckMaxPixels(long maxPixels) => maxPixels >= 1 ? maxPixels
-        : throw new ArgumentOutOfRangeException(nameof(MaxPixels), maxPixels, $"MaxPixels (--max-pixels) must be at least 1; got {maxPixels}.");
+        : throw new ArgumentException($"MaxPixels (--max-pixels) must be at least 1; got {maxPixels}.");
 
     /// <summary>
     /// Refuses a target size that is not positive or whose pixels exceed <paramref name="maxPixels"/> (the same limit
@@ -33,10 +33,9 @@ public sealed record ImageLoadOptions(
     {
         var (h, w) = size;
         if (h < 1 || w < 1)
-            throw new ArgumentOutOfRangeException(nameof(TargetSize), size,
-                $"TargetSize (--target-size) must be at least 1x1; got height {h}, width {w}.");
+            throw new ArgumentException($"TargetSize (--target-size) must be at least 1x1; got height {h}, width {w}.");
         if ((long)h * w > maxPixels)
-            throw new ArgumentOutOfRangeException(nameof(TargetSize), size,
+            throw new ArgumentException(
                 $"TargetSize (--target-size) of {w}x{h} (width x height) is {(long)h * w:N0} pixels, over the limit of " +
                 $"{maxPixels:N0}; choose a smaller size (or raise MaxPixels / --max-pixels if you really need it).");
         return size;
