@@ -86,7 +86,11 @@ public static class BenchCommand
                         // Ctrl-C / SIGTERM: nothing to resume in a benchmark; remove the generated tree and stop.
                         interrupt.Token.Register(() =>
                         {
-                            try { Directory.Delete(temp, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                            for (int attempt = 0; attempt < 20 && Directory.Exists(temp); attempt++) // files may still be landing
+                            {
+                                try { Directory.Delete(temp, recursive: true); }
+                                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Thread.Sleep(50); }
+                            }
                             errors.WriteLine($"mirage: interrupted by {interrupt.Signal}; removed the generated tree '{temp}'.");
                             Environment.Exit(Interrupted.ExitCode);
                         });
@@ -94,9 +98,14 @@ public static class BenchCommand
                     }
                     Run(given ?? temp!, given is null, configPath, generator, settings, output);
                 }
+                catch (Exception) when (interrupt.Token.IsCancellationRequested)
+                {
+                    // The tree vanished under the benchmark because the handler above removed it; it ends the process.
+                    Thread.Sleep(Timeout.Infinite);
+                }
                 finally
                 {
-                    if (temp is not null) Directory.Delete(temp, recursive: true);
+                    if (temp is not null && !interrupt.Token.IsCancellationRequested) Directory.Delete(temp, recursive: true);
                 }
             });
         });
