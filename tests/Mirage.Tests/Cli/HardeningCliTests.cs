@@ -162,9 +162,12 @@ public class HardeningCliTests
         AssertOneLineError(r.Exit, r.Err, "--prefix '../x'");
     }
 
-    private static Process StartCli(params string[] args)
+    private static Process StartCli(params string[] args) => StartCli(null, args);
+
+    private static Process StartCli(string? tempDir, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (tempDir is not null) psi.Environment["TMPDIR"] = tempDir; // Path.GetTempPath() of the child
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Mirage.Cli.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         return Process.Start(psi)!;
@@ -244,13 +247,13 @@ public class HardeningCliTests
     public void Sigint_during_bench_without_dir_removes_its_generated_tree()
     {
         if (OperatingSystem.IsWindows()) return;
-        var before = Directory.GetDirectories(Path.GetTempPath(), "mirage-bench-*").ToHashSet();
-        using var p = StartCli("bench", "--seconds", "30", "--workers", "1");
+        using var temp = new TempDir(); // the child's own temp folder: other tests' bench trees cannot be mistaken for its
+        using var p = StartCli(temp.Path, "bench", "--seconds", "30", "--workers", "1");
         string? tree = null;
         var sw = Stopwatch.StartNew();
         while (tree is null && !p.HasExited && sw.Elapsed < TimeSpan.FromSeconds(60))
         {
-            tree = Directory.GetDirectories(Path.GetTempPath(), "mirage-bench-*").FirstOrDefault(d => !before.Contains(d));
+            tree = Directory.GetDirectories(temp.Path, "mirage-bench-*").FirstOrDefault();
             Thread.Sleep(50);
         }
         Assert.NotNull(tree);
@@ -261,5 +264,6 @@ public class HardeningCliTests
         Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {err}");
         Assert.Contains("interrupted by SIGINT (Ctrl-C)", err);
         Assert.False(Directory.Exists(tree));
+        Assert.Empty(Directory.GetDirectories(temp.Path, "mirage-bench-*"));
     }
 }
