@@ -45,6 +45,29 @@ public static class AtomicFile
         foreach (var line in lines) writer.WriteLine(line);
     });
 
+    /// <summary>
+    /// True for a name of this class's temp files (<c>.{name}.{32 hex digits}.tmp</c>). One left behind means its
+    /// writer was killed (kill -9, power loss) before the rename; nothing else reads it, so a resume removes it.
+    /// </summary>
+    public static bool IsTempName(string fileName) =>
+        fileName.Length >= 39 && fileName[0] == '.' && fileName.EndsWith(".tmp", StringComparison.Ordinal) && fileName[^37] == '.'
+        && fileName.AsSpan(fileName.Length - 36, 32).IndexOfAnyExcept("0123456789abcdef") < 0;
+
+    /// <summary>Deletes this class's temp files left under <paramref name="folder"/> (recursively); returns how many.
+    /// Call only when no other writer works in that folder.</summary>
+    public static int RemoveStale(string folder)
+    {
+        int removed = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", options))
+            if (IsTempName(Path.GetFileName(file)))
+            {
+                Discard(file);
+                removed++;
+            }
+        return removed;
+    }
+
     private static (string Full, string Temp) Prepare(string path)
     {
         string full = Path.GetFullPath(path);

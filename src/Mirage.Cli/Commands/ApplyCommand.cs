@@ -23,9 +23,10 @@ public static class ApplyCommand
         var order = new Option<int>("--order") { Description = "Interpolation order: 0 nearest, 1 bilinear.", DefaultValueFactory = _ => 1 };
         var kerasCompatible = new Option<bool>("--keras-compatible") { Description = "Reproduce keras-preprocessing 1.1.x exactly (centre n/2 + 0.5, scipy's legacy wrap)." };
         var colorMode = new Option<ColorMode>("--color-mode") { Description = "How an image file is read: grayscale | rgb | rgba.", DefaultValueFactory = _ => ColorMode.Rgb };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("apply", "Apply explicit transform parameters (Keras's get_random_transform dictionary) to one image.")
         {
-            input, output, parameters, fillMode, cval, order, kerasCompatible, colorMode,
+            input, output, parameters, fillMode, cval, order, kerasCompatible, colorMode, maxPixels,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -35,14 +36,15 @@ public static class ApplyCommand
             var warp = new WarpOptions((Interpolation)interpolationOrder, parse.GetValue(fillMode), parse.GetValue(cval), parse.GetValue(kerasCompatible));
             var p = ReadParameters(parse.GetValue(parameters)!);
             string inPath = parse.GetValue(input)!.FullName, outPath = parse.GetValue(output)!.FullName;
-            Run(inPath, outPath, p, warp, parse.GetValue(colorMode));
+            Run(inPath, outPath, p, warp, parse.GetValue(colorMode), MaxPixelsOption.Read(parse, maxPixels));
         }));
         return command;
     }
 
-    public static void Run(string inPath, string outPath, in TransformParameters p, in WarpOptions warp, ColorMode colorMode)
+    public static void Run(string inPath, string outPath, in TransformParameters p, in WarpOptions warp, ColorMode colorMode,
+        long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var source = Load(inPath, colorMode);
+        using var source = Load(inPath, colorMode, maxPixels);
         using var result = new Image<float>(source.Info);
         KerasTransform.Apply(source, result, p, warp);
         if (Path.GetExtension(outPath).Equals(".npy", StringComparison.OrdinalIgnoreCase))
@@ -54,11 +56,11 @@ public static class ApplyCommand
         }
     }
 
-    private static Image<float> Load(string path, ColorMode colorMode)
+    private static Image<float> Load(string path, ColorMode colorMode, long maxPixels)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Input '{path}' does not exist.", path);
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return NpyFile.ReadImageFloat(path);
-        using var decoded = ImageDecoder.Decode(path, colorMode);
+        using var decoded = ImageDecoder.Decode(path, colorMode, applyOrientation: false, maxPixels);
         return ImageConvert.ToFloat(decoded);
     }
 

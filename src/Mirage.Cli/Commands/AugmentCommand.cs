@@ -31,15 +31,19 @@ public static class AugmentCommand
         var colorMode = new Option<string>("--color-mode") { Description = "grayscale, rgb or rgba.", DefaultValueFactory = _ => "rgb" };
         var onError = new Option<string>("--on-error") { Description = "Unreadable files: throw (stop, naming the file) or skip (report at the end).", DefaultValueFactory = _ => "throw" };
         var followLinks = new Option<bool>("--follow-links") { Description = "Descend into symbolic links to folders." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "OUT holds a run with other settings: delete its outputs (those its manifest lists) and start again." };
+        var maxPixels = MaxPixelsOption.Create();
 
         var command = new Command("augment", "Write N augmented variants of every image in a folder tree, with a replayable manifest.")
         {
             src, dst, config, perImage, seed, workers, targetSize, interpolation, keepAspect, format, prefix, colorMode, onError, followLinks,
+            overwrite, maxPixels,
         };
         command.SetAction(parse =>
         {
             var output = stdout ?? Console.Out;
             var errors = stderr ?? Console.Error;
+            using var interrupt = new Interrupt();
             return CommandRunner.Run(errors, () =>
             {
                 var configPath = parse.GetValue(config)!;
@@ -59,6 +63,10 @@ public static class AugmentCommand
                     ColorMode = CommandRunner.ParseEnum<ColorMode>(parse.GetValue(colorMode)!, "--color-mode"),
                     OnBadFile = CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
                     FollowLinks = parse.GetValue(followLinks),
+                    Overwrite = parse.GetValue(overwrite),
+                    MaxPixels = MaxPixelsOption.Read(parse, maxPixels),
+                    Config = g.ToJson(),
+                    Cancellation = interrupt.Token,
                     Log = TextWriter.Synchronized(errors),
                     // What `mirage apply SOURCE OUT --params ... --fill-mode F --cval C --order O [--keras-compatible]` needs.
                     ManifestFields = w =>
@@ -69,8 +77,17 @@ public static class AugmentCommand
                         w.WriteBoolean("keras_compatible", g.KerasCompatible);
                     },
                 };
-                var summary = CommandRunner.WithProgress("augmenting", output, progress =>
-                    AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));
+                AugmentSummary summary;
+                try
+                {
+                    summary = CommandRunner.WithProgress("augmenting", output, progress =>
+                        AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));
+                }
+                catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+                {
+                    throw new Interrupted($"interrupted by {interrupt.Signal}; every finished output is in the manifest. " +
+                        "Run the same command again to resume where it stopped.");
+                }
                 output.WriteLine(summary);
                 output.WriteLine($"manifest: {summary.ManifestPath}");
             });
@@ -95,6 +112,11 @@ internal static class CommandRunner
         {
             body();
             return 0;
+        }
+        catch (Interrupted e)
+        {
+            errors.WriteLine($"mirage: {e.Message}");
+            return Interrupted.ExitCode;
         }
         catch (Exception e) when (e is MirageException or FormatException or ArgumentException or IOException
                                       or UnauthorizedAccessException or JsonException or InvalidOperationException)

@@ -91,18 +91,35 @@ public static class BenchCommand
                 var configPath = parse.GetValue(config);
                 var generator = configPath is null ? new ImageDataGenerator(ReferenceConfig) : AugmentCommand.LoadGenerator(configPath);
                 string? temp = null;
+                using var interrupt = new Interrupt();
                 try
                 {
                     if (given is null)
                     {
                         temp = Path.Combine(Path.GetTempPath(), "mirage-bench-" + Guid.NewGuid().ToString("N"));
+                        // Ctrl-C / SIGTERM: nothing to resume in a benchmark; remove the generated tree and stop.
+                        interrupt.Token.Register(() =>
+                        {
+                            for (int attempt = 0; attempt < 20 && Directory.Exists(temp); attempt++) // files may still be landing
+                            {
+                                try { Directory.Delete(temp, recursive: true); }
+                                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Thread.Sleep(50); }
+                            }
+                            errors.WriteLine($"mirage: interrupted by {interrupt.Signal}; removed the generated tree '{temp}'.");
+                            Environment.Exit(Interrupted.ExitCode);
+                        });
                         BuildSampleTree(temp, size, parse.GetValue(classes), parse.GetValue(perClass), seed: 1);
                     }
                     Run(given ?? temp!, given is null, configPath, generator, settings, output);
                 }
+                catch (Exception) when (interrupt.Token.IsCancellationRequested)
+                {
+                    // The tree vanished under the benchmark because the handler above removed it; it ends the process.
+                    Thread.Sleep(Timeout.Infinite);
+                }
                 finally
                 {
-                    if (temp is not null) Directory.Delete(temp, recursive: true);
+                    if (temp is not null && !interrupt.Token.IsCancellationRequested) Directory.Delete(temp, recursive: true);
                 }
             });
         });

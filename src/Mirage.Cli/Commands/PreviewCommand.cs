@@ -30,9 +30,10 @@ public static class PreviewCommand
             Description = "Shrink the photo first (Lanczos) so its longer side is at most this many pixels; 0 keeps it as it is.",
             DefaultValueFactory = _ => 512,
         };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("preview", "Write a grid of random augmented variants of one image (the first thing to look at).")
         {
-            image, config, grid, seed, output, gap, paramsOut, maxCell,
+            image, config, grid, seed, output, gap, paramsOut, maxCell, maxPixels,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -43,14 +44,16 @@ public static class PreviewCommand
             if (PipelineConfig.IsPipelineConfig(json))
             {
                 result = Render(parse.GetValue(image)!.FullName, TransformPipeline.FromJson(json, source: configPath), columns, rows,
-                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var tapes, Math.Max(0, parse.GetValue(maxCell)));
+                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var tapes, Math.Max(0, parse.GetValue(maxCell)),
+                    MaxPixelsOption.Read(parse, maxPixels));
                 lines = tapes;
             }
             else
             {
                 var options = ImageDataGeneratorOptions.FromJson(json, configPath);
                 result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
-                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)));
+                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)),
+                    MaxPixelsOption.Read(parse, maxPixels));
                 lines = parameters.Select(x => x.ToJson());
             }
             using (result) ImageEncoder.Save(result, parse.GetValue(output)!.FullName);
@@ -86,9 +89,9 @@ public static class PreviewCommand
     /// first so the grid stays a viewable size (20 cells of 4000×3000 would be a 720 MB picture).
     /// </summary>
     public static Image<byte> Render(string path, ImageDataGenerator generator, int columns, int rows, ulong seed, int gap,
-        out List<Transforms.TransformParameters> parameters, int maxCell = 0)
+        out List<Transforms.TransformParameters> parameters, int maxCell = 0, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
+        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb, applyOrientation: false, maxPixels), maxCell);
         using var source = ImageConvert.ToFloat(decoded);
         using var cell = new Image<float>(source.Info);
         using var cellBytes = new Image<byte>(source.Info);
@@ -116,9 +119,9 @@ public static class PreviewCommand
     /// are as large as the largest output; smaller outputs sit at their cell's top left on white.
     /// </summary>
     public static Image<byte> Render(string path, TransformPipeline pipeline, int columns, int rows, ulong seed, int gap,
-        out List<string> tapes, int maxCell = 0)
+        out List<string> tapes, int maxCell = 0, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var source = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
+        using var source = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb, applyOrientation: false, maxPixels), maxCell);
         var cells = new List<Image<byte>>(rows * columns);
         tapes = new List<string>(rows * columns);
         try

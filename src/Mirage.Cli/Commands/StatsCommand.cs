@@ -19,9 +19,10 @@ public static class StatsCommand
         var workers = new Option<int>("--workers") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var onError = new Option<string>("--on-error") { Description = "Unreadable files: throw or skip.", DefaultValueFactory = _ => "throw" };
         var json = new Option<bool>("--json") { Description = "Print JSON (mean and std load into a generator's Mean/Std)." };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("stats", "Per-channel mean and standard deviation of every image under a folder, computed by streaming.")
         {
-            dir, targetSize, interpolation, colorMode, workers, onError, json,
+            dir, targetSize, interpolation, colorMode, workers, onError, json, maxPixels,
         };
         command.SetAction(parse =>
         {
@@ -37,7 +38,9 @@ public static class StatsCommand
                     CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
                     log: TextWriter.Synchronized(errors),
                     interpolation: CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation"),
-                    progress: progress));
+                    progress: progress,
+                    maxPixels: MaxPixelsOption.Read(parse, maxPixels)));
+                if (stats.Images == 0) throw NoImages(parse.GetValue(dir)!, stats);
                 if (parse.GetValue(json)) output.WriteLine(ToJson(stats));
                 else
                 {
@@ -51,6 +54,11 @@ public static class StatsCommand
         });
         return command;
     }
+
+    /// <summary>Mean and std of nothing are undefined: an error (exit 1), never NaN or a JSON encoder failure.</summary>
+    private static MirageException NoImages(string dir, FeaturewiseStatistics s) => new(s.Skipped.Count == 0
+        ? $"no images in '{dir}' (looked for {string.Join(", ", ImageFiles.Extensions)} files, recursively); point stats at a folder of images."
+        : $"no images could be read in '{dir}': all {s.Skipped.Count} file(s) were skipped as unreadable (listed above).");
 
     internal static string ToJson(FeaturewiseStatistics s)
     {

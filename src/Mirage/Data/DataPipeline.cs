@@ -221,8 +221,18 @@ public static class DataPipeline
             ? v
             : throw new FormatException($"Column '{column}' must be numeric; found '{cell}'.");
 
-    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false,
-        o.FineScaledDecode && o.ScaledDecode != false);
+    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o)
+    {
+        var load = new ImageLoadOptions(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false,
+            o.FineScaledDecode && o.ScaledDecode != false, o.MaxPixels);
+        // A batch is one float block: refuse sizes it cannot hold now, not with an overflow at the first batch.
+        long batchFloats = (long)o.BatchSize * load.SampleShape.Height * load.SampleShape.Width * load.SampleShape.Channels;
+        if (batchFloats > Array.MaxLength)
+            throw new ArgumentException(
+                $"BatchSize {o.BatchSize} × TargetSize {o.TargetSize.Width}x{o.TargetSize.Height} (width x height) × {load.SampleShape.Channels} channel(s) " +
+                $"is {batchFloats:N0} floats, more than one batch array can hold ({Array.MaxLength:N0}); use a smaller batch or target size.");
+        return load;
+    }
 
     private static double SplitOf(FlowOptions o, double generatorSplit)
     {
