@@ -162,11 +162,11 @@ public static class DataPipeline
                 var set = new HashSet<string>(given);
                 // Keras drops the labels (and then the rows) outside the given classes; the classes come out sorted.
                 rows = rows.Where(r => LabelsOf(r).Any(set.Contains)).ToList();
-                classNames = set.OrderBy(c => c, StringComparer.Ordinal).ToArray();
+                classNames = set.OrderBy(c => c, CodePointComparer.Instance).ToArray();
             }
             else
             {
-                classNames = rows.SelectMany(LabelsOf).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToArray();
+                classNames = rows.SelectMany(LabelsOf).Distinct().OrderBy(c => c, CodePointComparer.Instance).ToArray();
                 if (mode == ClassMode.Binary && classNames.Count != 2)
                     throw new ArgumentException($"If class_mode is binary there must be 2 classes. Found {classNames.Count} classes.");
             }

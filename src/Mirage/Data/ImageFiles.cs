@@ -19,7 +19,7 @@ public static class ImageFiles
     {
         RequireDirectory(directory);
         return new DirectoryInfo(directory).EnumerateDirectories()
-            .Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            .Select(d => d.Name).OrderBy(n => n, CodePointComparer.Instance).ToArray();
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public static class ImageFiles
         var root = Path.GetFullPath(directory);
         var folders = new List<string>();
         Walk(root, RealPath(root), [], folders, followLinks, onCycle);
-        folders.Sort(StringComparer.Ordinal);
+        folders.Sort(CodePointComparer.Instance);
         return Files(root, folders);
     }
 
@@ -52,7 +52,7 @@ public static class ImageFiles
                 names = new DirectoryInfo(folder).EnumerateFiles().Where(f => HasImageExtension(f.Name)).Select(f => f.Name).ToList();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            names.Sort(StringComparer.Ordinal);
+            names.Sort(CodePointComparer.Instance);
             string relFolder = Path.GetRelativePath(root, folder);
             foreach (var n in names) yield return relFolder == "." ? n : Path.Combine(relFolder, n);
         }
