@@ -101,7 +101,7 @@ public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Ima
         Func<string, ColorMode, Image<byte>>? decoder = null, Kernels.Geometric.ResizeInterpolation interpolation = Kernels.Geometric.ResizeInterpolation.Nearest,
         Action<int, int>? progress = null)
     {
-        var files = ImageFiles.Enumerate(directory, followLinks);
+        var files = ImageFiles.Enumerate(directory, followLinks, ImageFiles.LogCycles(log));
         var stats = new ChannelStatistics(ImageLoadOptions.ChannelsOf(colorMode));
         var skipped = new System.Collections.Concurrent.ConcurrentBag<BadFile>();
         int done = 0;

@@ -75,8 +75,7 @@ public static class DataPipeline
             var classDir = Path.Combine(directory, classNames[c]);
             if (!Directory.Exists(classDir))
                 throw new DirectoryNotFoundException($"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}).");
-            var found = ImageFiles.Stream(classDir, options.FollowLinks,
-                cycle => options.Log?.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders"));
+            var found = ImageFiles.Stream(classDir, options.FollowLinks, ImageFiles.LogCycles(options.Log));
             if (options.Subset is not { } subset)
             {
                 foreach (var f in found)
@@ -221,7 +220,15 @@ public static class DataPipeline
             ? v
             : throw new FormatException($"Column '{column}' must be numeric; found '{cell}'.");
 
-    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false);
+    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o)
+    {
+        if (o.TargetSize.Height < 1 || o.TargetSize.Width < 1)
+            throw new ArgumentOutOfRangeException(nameof(o), o.TargetSize,
+                $"FileFlowOptions.TargetSize is (height, width) and both must be at least 1; got ({o.TargetSize.Height}, {o.TargetSize.Width}).");
+        return LoadOptionsOfChecked(o);
+    }
+
+    private static ImageLoadOptions LoadOptionsOfChecked(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false);
 
     private static double SplitOf(FlowOptions o, double generatorSplit)
     {
