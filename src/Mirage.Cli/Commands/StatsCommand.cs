@@ -57,7 +57,7 @@ public static class StatsCommand
     internal static string ToJson(FeaturewiseStatistics s)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true, Encoder = Utf8JsonEncoder.Instance }))
         {
             w.WriteStartObject();
             w.WriteNumber("images", s.Images);

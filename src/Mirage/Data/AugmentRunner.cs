@@ -205,7 +205,7 @@ public static class AugmentRunner
     {
         using var ms = new MemoryStream();
         // Names are written as UTF-8 (not \uXXXX escapes), so the manifest reads as the file names do.
-        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = Utf8JsonEncoder.Instance }))
         {
             w.WriteStartObject();
             w.WriteString("source", source.Replace('\\', '/'));
