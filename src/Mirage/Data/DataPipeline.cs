@@ -74,7 +74,9 @@ public static class DataPipeline
         {
             var classDir = Path.Combine(directory, classNames[c]);
             if (!Directory.Exists(classDir))
-                throw new DirectoryNotFoundException($"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}).");
+                throw new DirectoryNotFoundException(
+                    $"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}). Keras 1.1.0 would keep " +
+                    $"'{classNames[c]}' as a class with no images; fix the name, or create the empty folder if that is what you want.");
             var found = ImageFiles.Stream(classDir, options.FollowLinks, ImageFiles.LogCycles(options.Log));
             if (options.Subset is not { } subset)
             {
@@ -234,7 +236,8 @@ public static class DataPipeline
     {
         double split = o.ValidationSplit ?? generatorSplit;
         if (split <= 0)
-            throw new ArgumentException("A subset was asked for but validation_split is 0; set it on the generator (or FlowOptions.ValidationSplit).");
+            throw new ArgumentException("A subset was asked for but validation_split is 0; set it on the generator (or FlowOptions.ValidationSplit), " +
+                "or leave Subset unset to iterate every file (what Keras 1.1.0 gives for subset='training' with no split).");
         return split;
     }
 }
