@@ -16,6 +16,11 @@ public static class AtomicFile
                 write(stream);
             File.Move(temp, full, overwrite: true);
         }
+        catch (IOException e)
+        {
+            Discard(temp);
+            throw Named(e, temp, path);
+        }
         catch
         {
             Discard(temp);
@@ -31,6 +36,11 @@ public static class AtomicFile
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                 stream.Write(bytes);
             File.Move(temp, full, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            Discard(temp);
+            throw Named(e, temp, path);
         }
         catch
         {
@@ -79,6 +89,13 @@ public static class AtomicFile
         if (Directory.Exists(full))
             throw new IOException($"Cannot write '{path}': a folder with that name exists.");
         return (full, Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    /// <summary>A write failure (disk full, quota, I/O error) named by the file the user asked for, not the hidden temp file.</summary>
+    private static IOException Named(IOException e, string temp, string path)
+    {
+        string reason = e.Message.Replace($" : '{temp}'", "").Replace($"'{temp}'", $"'{path}'").Replace(temp, path).TrimEnd('.');
+        return new IOException($"Cannot write '{path}': {reason}. Check the free space and permissions there, then run again.", e);
     }
 
     private static void Discard(string temp)

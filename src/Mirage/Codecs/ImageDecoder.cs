@@ -5,7 +5,7 @@ using SkiaSharp;
 namespace Mirage.Codecs;
 
 /// <summary>
-/// Reads JPEG, PNG, BMP, WebP and GIF (first frame) into 8-bit HWC images with Keras's color_mode meaning
+/// Reads JPEG, PNG, BMP, WebP, GIF (first frame), PNM (PBM/PGM/PPM) and baseline TIFF into 8-bit HWC images with Keras's color_mode meaning
 /// (what keras_preprocessing's load_img + img_to_array give):
 /// grayscale = Pillow's L = (19595·R + 38470·G + 7471·B + 0x8000) >> 16 (a 1-channel source is kept as stored);
 /// rgb drops alpha without compositing; rgba keeps straight (unpremultiplied) alpha.
@@ -14,7 +14,7 @@ namespace Mirage.Codecs;
 /// </summary>
 public static class ImageDecoder
 {
-    internal const string SupportedFormats = "PNG, JPEG, BMP, WebP, GIF";
+    internal const string SupportedFormats = "PNG, JPEG, BMP, WebP, GIF, PNM, TIFF";
 
     /// <summary>
     /// The default decompression-bomb limit: 178,956,970 pixels (Pillow's MAX_IMAGE_PIXELS × 2, where Pillow refuses
@@ -134,6 +134,13 @@ public static class ImageDecoder
         {
             throw new ImageDecodeException(path, $"cannot read the file: {e.Message}", e);
         }
+        if (OwnFormat(head[..headLength]) is not null)
+        {
+            // PNM and TIFF headers are read by Mirage's own decoders (a TIFF directory may sit anywhere in the file).
+            var buffer = ReadFile(path, out int length);
+            try { return ReadInfo(buffer.AsSpan(0, length), path); }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
         // SKManagedStream pulls only the header bytes the codec asks for.
         using var stream = new SKManagedStream(file, disposeManagedStream: false);
         using var codec = CreateCodec(stream, path, head[..headLength], file.Length);
@@ -145,6 +152,11 @@ public static class ImageDecoder
     {
         ArgumentNullException.ThrowIfNull(sourceName);
         if (data.IsEmpty) throw new ImageDecodeException(sourceName, "empty file (0 bytes)");
+        if (OwnFormat(data) is { } own)
+        {
+            var (w, h) = own == ImageFileFormat.Pnm ? PnmDecoder.ReadSize(data, sourceName) : TiffDecoder.ReadSize(data, sourceName);
+            return new ImageFileInfo(w, h, own, 1, false, false);
+        }
         fixed (byte* p = data)
         {
             using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed
@@ -164,6 +176,13 @@ public static class ImageDecoder
         // own header read too, and Skia's size is checked again below, before its pixel buffer is allocated.
         if (EncodedHeader.TryClaimedSize(data, out long claimedW, out long claimedH))
             CheckSize(name, claimedW, claimedH, maxPixels);
+        // Formats Skia does not read (Keras lists .ppm and .tif/.tiff): Mirage's own decoders, Pillow's conventions.
+        // Neither carries an EXIF orientation that Pillow would report, so applyOrientation has nothing to do.
+        switch (OwnFormat(data))
+        {
+            case ImageFileFormat.Pnm: return PnmDecoder.Decode(data, mode, name);
+            case ImageFileFormat.Tiff: return TiffDecoder.Decode(data, mode, name);
+        }
         Image<byte> image;
         SKEncodedOrigin origin;
         // JPEG goes through libjpeg-turbo when the system has it (SIMD; the same decoder and defaults as Pillow);
@@ -217,7 +236,8 @@ public static class ImageDecoder
 
         // A 1-channel source decodes as Gray8 and is kept as stored (Pillow's mode L); anything else decodes
         // as straight RGBA and is reduced with our own loops, so the L formula is exactly Pillow's.
-        bool graySource = info.ColorType == SKColorType.Gray8;
+        bool gray16 = PngGray16.Is(encoded); // Pillow's mode I: clipped at 255, not the high byte
+        bool graySource = info.ColorType == SKColorType.Gray8 || gray16;
         int decodedChannels = graySource ? 1 : 4;
         int outChannels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
         var decodeInfo = new SKImageInfo(width, height,
@@ -241,7 +261,8 @@ public static class ImageDecoder
                 target.Clear(); // pooled memory: a frame smaller than the canvas must not show old bytes
             }
 
-            DecodeInto(codec, decodeInfo, target, width * decodedChannels, encoded, name);
+            if (gray16) PngGray16.DecodeClipped(encoded, width, height, target, name);
+            else DecodeInto(codec, decodeInfo, target, width * decodedChannels, encoded, name);
             if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !EncodedHeader.JpegHasEndMarker(encoded))
                 throw new ImageDecodeException(name, "truncated: the JPEG data ends before its end-of-image marker");
             if (!graySource && codec.EncodedFormat == SKEncodedImageFormat.Gif)
@@ -346,6 +367,9 @@ public static class ImageDecoder
         }
         return codec;
     }
+
+    private static ImageFileFormat? OwnFormat(ReadOnlySpan<byte> data) =>
+        PnmDecoder.IsPnm(data) ? ImageFileFormat.Pnm : TiffDecoder.IsTiff(data) ? ImageFileFormat.Tiff : null;
 
     private static ImageFileInfo InfoOf(SKCodec codec)
     {

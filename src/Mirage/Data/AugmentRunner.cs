@@ -83,7 +83,7 @@ public static class AugmentRunner
 
         // Outputs under the source folder must not be picked up as sources on the next run.
         string dstPrefix = dst + Path.DirectorySeparatorChar;
-        var files = ImageFiles.Enumerate(src, options.FollowLinks)
+        var files = ImageFiles.Enumerate(src, options.FollowLinks, ImageFiles.LogCycles(options.Log))
             .Where(f => !Path.Combine(src, f).StartsWith(dstPrefix, StringComparison.Ordinal)).ToArray();
         var plan = Plan(files, options);
         var inputs = new HashSet<string>(files.Select(f => Path.Combine(src, f)), StringComparer.Ordinal);
@@ -278,7 +278,8 @@ public static class AugmentRunner
     private static string ManifestLine(string source, string output, int variant, AugmentOptions o, in TransformParameters p)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        // Names are written as UTF-8 (not \uXXXX escapes), so the manifest reads as the file names do.
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = Utf8JsonEncoder.Instance }))
         {
             w.WriteStartObject();
             w.WriteString("source", source.Replace('\\', '/'));

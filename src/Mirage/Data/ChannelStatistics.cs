@@ -103,7 +103,7 @@ public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Ima
     {
         ImageLoadOptions.CheckMaxPixels(maxPixels);
         if (targetSize is { } size) ImageLoadOptions.CheckTargetSize(size, maxPixels);
-        var files = ImageFiles.Enumerate(directory, followLinks);
+        var files = ImageFiles.Enumerate(directory, followLinks, ImageFiles.LogCycles(log));
         var stats = new ChannelStatistics(ImageLoadOptions.ChannelsOf(colorMode));
         var skipped = new System.Collections.Concurrent.ConcurrentBag<BadFile>();
         int done = 0;
