@@ -65,7 +65,7 @@ public class JpegEighthDecoderTests
     {
         // Smooth gradients plus noise: long runs of zeros and large coefficients in the same picture.
         using var image = new Image<byte>(h, w, gray ? 1 : 4);
-        var rng = new Randomness.RandomStream(seed);
+        var rng = new Mirage.Randomness.RandomStream(seed);
         var span = image.Span;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
