@@ -120,25 +120,9 @@ public static class ImageFiles
         int k = (int)(split * count);
         if (mode == SplitMode.Head)
             return subset == Subset.Validation ? Enumerable.Range(0, k).ToArray() : Enumerable.Range(k, count - k).ToArray();
-        var perm = Permutation.Of(count, Randomness.RandomStream.For(seed, -2, stream));
+        var perm = Randomness.Permutation.Of(count, Randomness.RandomStream.For(seed, -2, stream));
         var pick = subset == Subset.Validation ? perm.AsSpan(0, k).ToArray() : perm.AsSpan(k).ToArray();
         Array.Sort(pick);
         return pick;
-    }
-}
-
-internal static class Permutation
-{
-    /// <summary>Fisher–Yates over 0..n−1 from <paramref name="random"/>.</summary>
-    public static int[] Of(int n, Randomness.RandomStream random)
-    {
-        var p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = random.NextInt(i + 1);
-            (p[i], p[j]) = (p[j], p[i]);
-        }
-        return p;
     }
 }
