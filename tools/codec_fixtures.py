@@ -10,7 +10,9 @@ uint8 HWC bytes (<name>.<mode>.raw) with its shape in manifest.json, so the test
 import io
 import json
 import os
+import struct
 import sys
+import zlib
 
 import numpy as np
 import PIL
@@ -56,6 +58,37 @@ def gif_on_canvas(gif, canvas_w, canvas_h, left, top):
     return bytes(b)
 
 
+def png16(width, height, color_type, samples, interlace=False):
+    """A 16-bit PNG (Pillow writes 16-bit only for gray): big-endian samples, filter 0 per row (sub for odd rows)."""
+    channels = {0: 1, 2: 3, 4: 2, 6: 4}[color_type]
+    a = np.asarray(samples, dtype=">u2").reshape(height, width * channels)
+    raw = b""
+    for y in range(height):
+        row = a[y].tobytes()
+        if y % 2:  # filter 1 (sub) on odd rows, so the unfilter is exercised
+            bpp = 2 * channels
+            row = bytes((row[i] - (row[i - bpp] if i >= bpp else 0)) & 0xFF for i in range(len(row)))
+            raw += b"\x01" + row
+        else:
+            raw += b"\x00" + row
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 16, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def pnm(magic, width, height, maxval, values, channels):
+    """Binary (P5/P6) or plain (P2/P3) PNM with a comment in the header."""
+    head = f"{magic}\n# made by tools/codec_fixtures.py\n{width} {height}\n{maxval}\n".encode()
+    v = np.asarray(values).reshape(-1)
+    if magic in ("P2", "P3"):
+        rows = [" ".join(str(int(x)) for x in v[i:i + width * channels]) for i in range(0, v.size, width * channels)]
+        return head + ("\n".join(rows) + "\n").encode()
+    return head + v.astype(">u2" if maxval > 255 else np.uint8).tobytes()
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for f in os.listdir(OUT):
@@ -99,6 +132,43 @@ def main():
     save("lossless.webp", cat, "WEBP", True, lossless=True)
     save("lossless_rgba.webp", rgba, "WEBP", True, "alpha 0 pixels keep their colour (exact=True)", lossless=True, exact=True)
     save("lossy.webp", cat, "WEBP", False, "lossy; both sides use libwebp", quality=80)
+
+    # 16-bit PNG (Pillow: gray is mode I, clipped at 255 by convert; RGB/RGBA/LA keep the high byte) and PNM/TIFF,
+    # which are on Keras's extension list.
+    rng16 = np.random.default_rng(16)
+    ramp = np.concatenate([np.arange(0, 300), rng16.integers(0, 65536, W * H - 300)]).reshape(H, W)
+    for name, ct, ch in (("gray16.png", 0, 1), ("rgb16.png", 2, 3), ("rgba16.png", 6, 4), ("gray_alpha16.png", 4, 2)):
+        vals = ramp if ch == 1 else rng16.integers(0, 65536, (H, W, ch))
+        open(os.path.join(OUT, name), "wb").write(png16(W, H, ct, vals))
+        entries.append({"file": name, "exact": True, "note": "16-bit PNG"})
+    catv = np.asarray(cat)
+    grayv = np.asarray(gray)
+    for name, magic, maxval, vals, ch in (
+            ("gray.pgm", "P5", 255, grayv, 1),
+            ("gray_max100.pgm", "P5", 100, grayv * 100 // 255, 1),
+            ("gray16.pgm", "P5", 65535, ramp, 1),
+            ("gray_max1000.pgm", "P5", 1000, ramp % 1001, 1),
+            ("rgb.ppm", "P6", 255, catv, 3),
+            ("rgb_max200.ppm", "P6", 200, catv * 200 // 255, 3),
+            ("rgb16.ppm", "P6", 65535, rng16.integers(0, 65536, (H, W, 3)), 3),
+            ("plain.pgm", "P2", 255, grayv, 1),
+            ("plain16.pgm", "P2", 4000, ramp % 4001, 1),
+            ("plain.ppm", "P3", 255, catv, 3)):
+        open(os.path.join(OUT, name), "wb").write(pnm(magic, W, H, maxval, vals, ch))
+        entries.append({"file": name, "exact": True, "note": f"{magic} maxval {maxval}"})
+    save("bilevel.pbm", gray.point(lambda v: 255 if v > 110 else 0).convert("1"), "PPM", True, "P4")
+    for comp in ("raw", "packbits", "tiff_lzw", "tiff_adobe_deflate"):
+        tag = comp.replace("tiff_", "").replace("adobe_", "")
+        save(f"rgb_{tag}.tif", cat, "TIFF", True, f"RGB, {comp}", compression=comp)
+        save(f"gray_{tag}.tiff", gray, "TIFF", True, f"L, {comp}", compression=comp)
+        save(f"rgba_{tag}.tif", rgba, "TIFF", True, f"RGBA (unassociated), {comp}", compression=comp)
+    save("strips.tif", astro, "TIFF", True, "LZW, 8 rows per strip", compression="tiff_lzw", strip_size=8 * W * 3)
+    save("strips_raw.tif", astro, "TIFF", True, "uncompressed, 8 rows per strip", strip_size=8 * W * 3)
+    save("palette.tif", cat.quantize(64), "TIFF", True, "palette, LZW", compression="tiff_lzw")
+    save("bilevel.tif", gray.point(lambda v: 255 if v > 110 else 0).convert("1"), "TIFF", True, "1-bit, packbits",
+         compression="packbits")
+    save("gray16.tif", Image.fromarray(ramp.astype(np.uint16)), "TIFF", True, "16-bit gray (I;16)")
+    save("gray16_be.tif", Image.fromarray(ramp.astype(">u2")), "TIFF", True, "16-bit gray, big-endian (MM, I;16B)")
 
     # JPEG: different IDCT/upsampling implementations may differ slightly.
     save("q90_420.jpg", cat, "JPEG", False, "4:2:0", quality=90)

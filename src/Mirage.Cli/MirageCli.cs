@@ -25,5 +25,12 @@ public static class MirageCli
         return root;
     }
 
-    public static int Run(string[] args) => BuildRoot().Parse(args).Invoke();
+    /// <summary>Runs the command; a command line that does not parse gets one error line and exit code 1.</summary>
+    public static int Run(string[] args)
+    {
+        var parse = BuildRoot().Parse(args);
+        if (args.Length == 0 || parse.Errors.Count == 0) return parse.Invoke(); // no arguments: the help
+        Console.Error.WriteLine($"mirage: error: {CliErrors.Describe(parse.Errors[0], parse)}");
+        return 1;
+    }
 }

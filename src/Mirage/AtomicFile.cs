@@ -16,6 +16,11 @@ public static class AtomicFile
                 write(stream);
             File.Move(temp, full, overwrite: true);
         }
+        catch (IOException e)
+        {
+            Discard(temp);
+            throw Named(e, temp, path);
+        }
         catch
         {
             Discard(temp);
@@ -32,6 +37,11 @@ public static class AtomicFile
                 stream.Write(bytes);
             File.Move(temp, full, overwrite: true);
         }
+        catch (IOException e)
+        {
+            Discard(temp);
+            throw Named(e, temp, path);
+        }
         catch
         {
             Discard(temp);
@@ -45,6 +55,29 @@ public static class AtomicFile
         foreach (var line in lines) writer.WriteLine(line);
     });
 
+    /// <summary>
+    /// True for a name of this class's temp files (<c>.{name}.{32 hex digits}.tmp</c>). One left behind means its
+    /// writer was killed (kill -9, power loss) before the rename; nothing else reads it, so a resume removes it.
+    /// </summary>
+    public static bool IsTempName(string fileName) =>
+        fileName.Length >= 39 && fileName[0] == '.' && fileName.EndsWith(".tmp", StringComparison.Ordinal) && fileName[^37] == '.'
+        && fileName.AsSpan(fileName.Length - 36, 32).IndexOfAnyExcept("0123456789abcdef") < 0;
+
+    /// <summary>Deletes this class's temp files left under <paramref name="folder"/> (recursively); returns how many.
+    /// Call only when no other writer works in that folder.</summary>
+    public static int RemoveStale(string folder)
+    {
+        int removed = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true };
+        foreach (var file in Directory.EnumerateFiles(folder, ".*.tmp", options))
+            if (IsTempName(Path.GetFileName(file)))
+            {
+                Discard(file);
+                removed++;
+            }
+        return removed;
+    }
+
     private static (string Full, string Temp) Prepare(string path)
     {
         string full = Path.GetFullPath(path);
@@ -56,6 +89,13 @@ public static class AtomicFile
         if (Directory.Exists(full))
             throw new IOException($"Cannot write '{path}': a folder with that name exists.");
         return (full, Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.tmp"));
+    }
+
+    /// <summary>A write failure (disk full, quota, I/O error) named by the file the user asked for, not the hidden temp file.</summary>
+    private static IOException Named(IOException e, string temp, string path)
+    {
+        string reason = e.Message.Replace($" : '{temp}'", "").Replace($"'{temp}'", $"'{path}'").Replace(temp, path).TrimEnd('.');
+        return new IOException($"Cannot write '{path}': {reason}. Check the free space and permissions there, then run again.", e);
     }
 
     private static void Discard(string temp)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Mirage.Codecs;
+using Mirage.Data;
 using Mirage.Imaging;
 using Mirage.Kernels.Geometric;
 using Mirage.Transforms;
@@ -18,31 +19,47 @@ public static class ApplyCommand
             Description = "Transform parameters: a JSON file (or inline JSON) with Keras's names: theta, tx, ty, shear, zx, zy, flip_horizontal, flip_vertical, channel_shift_intensity, brightness.",
             Required = true,
         };
-        var fillMode = new Option<FillMode>("--fill-mode") { Description = "nearest | constant | reflect | wrap.", DefaultValueFactory = _ => FillMode.Nearest };
+        var fillMode = new Option<string>("--fill-mode") { Description = "nearest, constant, reflect or wrap.", DefaultValueFactory = _ => "nearest" };
         var cval = new Option<float>("--cval") { Description = "Fill value for --fill-mode constant." };
         var order = new Option<int>("--order") { Description = "Interpolation order: 0 nearest, 1 bilinear.", DefaultValueFactory = _ => 1 };
         var kerasCompatible = new Option<bool>("--keras-compatible") { Description = "Reproduce keras-preprocessing 1.1.x exactly (centre n/2 + 0.5, scipy's legacy wrap)." };
-        var colorMode = new Option<ColorMode>("--color-mode") { Description = "How an image file is read: grayscale | rgb | rgba.", DefaultValueFactory = _ => ColorMode.Rgb };
+        var colorMode = new Option<string>("--color-mode") { Description = "How an image file is read: grayscale, rgb or rgba.", DefaultValueFactory = _ => "rgb" };
+        var targetSize = CommandRunner.TargetSizeOption("Resize the image to WIDTHxHEIGHT before the transform (what `mirage augment --target-size` did; replays its manifest lines)");
+        var interpolation = new Option<string>("--interpolation") { Description = "Resize filter with --target-size: nearest, bilinear, bicubic, lanczos, box, hamming.", DefaultValueFactory = _ => "nearest" };
+        var keepAspect = new Option<bool>("--keep-aspect-ratio") { Description = "With --target-size: centre-crop to the target's aspect ratio before resizing." };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("apply", "Apply explicit transform parameters (Keras's get_random_transform dictionary) to one image.")
         {
-            input, output, parameters, fillMode, cval, order, kerasCompatible, colorMode,
+            input, output, parameters, fillMode, cval, order, kerasCompatible, colorMode, targetSize, interpolation, keepAspect, maxPixels,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             int interpolationOrder = parse.GetValue(order);
             if (interpolationOrder is not (0 or 1))
                 throw new ArgumentException($"--order: interpolation order must be 0 (nearest) or 1 (bilinear), got {interpolationOrder}.");
-            var warp = new WarpOptions((Interpolation)interpolationOrder, parse.GetValue(fillMode), parse.GetValue(cval), parse.GetValue(kerasCompatible));
+            float fill = parse.GetValue(cval);
+            if (!float.IsFinite(fill)) throw new FormatException($"--cval must be a finite number; got {fill}.");
+            var warp = new WarpOptions((Interpolation)interpolationOrder, CommandRunner.ParseEnum<FillMode>(parse.GetValue(fillMode)!, "--fill-mode"),
+                fill, parse.GetValue(kerasCompatible));
             var p = ReadParameters(parse.GetValue(parameters)!);
+            var mode = CommandRunner.ParseEnum<ColorMode>(parse.GetValue(colorMode)!, "--color-mode");
+            long limit = MaxPixelsOption.Read(parse, maxPixels);
+            ImageLoadOptions? resize = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size") is { } size
+                ? new ImageLoadOptions(size, mode, CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation"),
+                    parse.GetValue(keepAspect), MaxPixels: limit)
+                : null;
             string inPath = parse.GetValue(input)!.FullName, outPath = parse.GetValue(output)!.FullName;
-            Run(inPath, outPath, p, warp, parse.GetValue(colorMode));
+            if (!Path.GetExtension(outPath).Equals(".npy", StringComparison.OrdinalIgnoreCase)) CommandRunner.OutputFormat(outPath, "OUT");
+            Run(inPath, outPath, p, warp, mode, resize, limit);
         }));
         return command;
     }
 
-    public static void Run(string inPath, string outPath, in TransformParameters p, in WarpOptions warp, ColorMode colorMode)
+    /// <param name="resize">Decode and resize as `mirage augment --target-size` does (null: the image as it is).</param>
+    public static void Run(string inPath, string outPath, in TransformParameters p, in WarpOptions warp, ColorMode colorMode,
+        ImageLoadOptions? resize = null, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var source = Load(inPath, colorMode);
+        using var source = Load(inPath, colorMode, resize, maxPixels);
         using var result = new Image<float>(source.Info);
         KerasTransform.Apply(source, result, p, warp);
         if (Path.GetExtension(outPath).Equals(".npy", StringComparison.OrdinalIgnoreCase))
@@ -54,11 +71,15 @@ public static class ApplyCommand
         }
     }
 
-    private static Image<float> Load(string path, ColorMode colorMode)
+    private static Image<float> Load(string path, ColorMode colorMode, ImageLoadOptions? resize, long maxPixels)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Input '{path}' does not exist.", path);
-        if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase)) return NpyFile.ReadImageFloat(path);
-        using var decoded = ImageDecoder.Decode(path, colorMode);
+        if (!File.Exists(path)) throw new FileNotFoundException($"IN: the file '{path}' does not exist; check the path.", path);
+        if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            if (resize is not null) throw new FormatException("--target-size applies to image files, not to a .npy array; resize the array first.");
+            return NpyFile.ReadImageFloat(path);
+        }
+        using var decoded = resize is not null ? resize.LoadBytes(path) : ImageDecoder.Decode(path, colorMode, applyOrientation: false, maxPixels);
         return ImageConvert.ToFloat(decoded);
     }
 

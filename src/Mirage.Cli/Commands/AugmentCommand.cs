@@ -23,7 +23,7 @@ public static class AugmentCommand
         var perImage = new Option<int>("--per-image") { Description = "Augmented variants per source image.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same bytes with any worker count.", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var targetSize = new Option<string?>("--target-size") { Description = "Resize every image to WxH first (e.g. 224x224)." };
+        var targetSize = CommandRunner.TargetSizeOption("Resize every image to WIDTHxHEIGHT first");
         var interpolation = new Option<string>("--interpolation") { Description = "Resize filter: nearest, bilinear, bicubic, lanczos, box, hamming.", DefaultValueFactory = _ => "nearest" };
         var keepAspect = new Option<bool>("--keep-aspect-ratio") { Description = "Centre-crop to the target's aspect ratio before resizing." };
         var format = new Option<string>("--format") { Description = "Output format: png, jpeg or webp.", DefaultValueFactory = _ => "png" };
@@ -31,15 +31,19 @@ public static class AugmentCommand
         var colorMode = new Option<string>("--color-mode") { Description = "grayscale, rgb or rgba.", DefaultValueFactory = _ => "rgb" };
         var onError = new Option<string>("--on-error") { Description = "Unreadable files: throw (stop, naming the file) or skip (report at the end).", DefaultValueFactory = _ => "throw" };
         var followLinks = new Option<bool>("--follow-links") { Description = "Descend into symbolic links to folders." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "OUT holds a run with other settings: delete its outputs (those its manifest lists) and start again." };
+        var maxPixels = MaxPixelsOption.Create();
 
         var command = new Command("augment", "Write N augmented variants of every image in a folder tree, with a replayable manifest.")
         {
             src, dst, config, perImage, seed, workers, targetSize, interpolation, keepAspect, format, prefix, colorMode, onError, followLinks,
+            overwrite, maxPixels,
         };
         command.SetAction(parse =>
         {
             var output = stdout ?? Console.Out;
             var errors = stderr ?? Console.Error;
+            using var interrupt = new Interrupt();
             return CommandRunner.Run(errors, () =>
             {
                 var configPath = parse.GetValue(config)!;
@@ -50,7 +54,7 @@ public static class AugmentCommand
                 {
                     PerImage = parse.GetValue(perImage),
                     Seed = parse.GetValue(seed),
-                    Workers = parse.GetValue(workers),
+                    Workers = CommandRunner.Workers(parse.GetValue(workers)),
                     TargetSize = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size"),
                     Interpolation = CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation"),
                     KeepAspectRatio = parse.GetValue(keepAspect),
@@ -59,6 +63,10 @@ public static class AugmentCommand
                     ColorMode = CommandRunner.ParseEnum<ColorMode>(parse.GetValue(colorMode)!, "--color-mode"),
                     OnBadFile = CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
                     FollowLinks = parse.GetValue(followLinks),
+                    Overwrite = parse.GetValue(overwrite),
+                    MaxPixels = MaxPixelsOption.Read(parse, maxPixels),
+                    Config = g.ToJson(),
+                    Cancellation = interrupt.Token,
                     Log = TextWriter.Synchronized(errors),
                     // What `mirage apply SOURCE OUT --params ... --fill-mode F --cval C --order O [--keras-compatible]` needs.
                     ManifestFields = w =>
@@ -69,39 +77,69 @@ public static class AugmentCommand
                         w.WriteBoolean("keras_compatible", g.KerasCompatible);
                     },
                 };
-                var summary = CommandRunner.WithProgress("augmenting", output, progress =>
-                    AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));
+                if (options.PerImage < 1) throw new FormatException($"--per-image must be at least 1 (variants per source image); got {options.PerImage}.");
+                AugmentSummary summary;
+                try
+                {
+                    summary = CommandRunner.WithProgress("augmenting", output, progress =>
+                        AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));
+                }
+                catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
+                {
+                    throw new Interrupted($"interrupted by {interrupt.Signal}; every finished output is in the manifest. " +
+                        "Run the same command again to resume where it stopped.");
+                }
                 output.WriteLine(summary);
                 output.WriteLine($"manifest: {summary.ManifestPath}");
-            });
+            }, onErrorHint: true);
         });
         return command;
     }
 
-    /// <summary>Reads a generator config (Keras's names) from a JSON file.</summary>
-    internal static ImageDataGenerator LoadGenerator(string path)
+    /// <summary>Reads a generator config (Keras's names) from the JSON file given to --config.</summary>
+    internal static ImageDataGenerator LoadGenerator(string path) =>
+        new(ImageDataGeneratorOptions.FromJson(ReadConfig(path), path));
+
+    /// <summary>The text of the --config file, or an error that names the option and says what to pass.</summary>
+    internal static string ReadConfig(string path)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"The config file '{path}' does not exist.", path);
-        return new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(File.ReadAllText(path), path));
+        if (!File.Exists(path))
+            throw new FileNotFoundException(Directory.Exists(path)
+                ? $"--config: '{path}' is a folder; pass a JSON file of Keras's options such as {{\"rotation_range\": 40}}."
+                : $"--config: the file '{path}' does not exist; pass a JSON file of Keras's options such as {{\"rotation_range\": 40}}.", path);
+        return File.ReadAllText(path);
     }
 }
 
 /// <summary>Shared plumbing of the pipeline commands: error reporting, option parsing, progress bars.</summary>
 internal static class CommandRunner
 {
-    public static int Run(TextWriter errors, Action body)
+    public static int Run(TextWriter errors, Action body, bool onErrorHint = false) => CliErrors.Run(errors, body, onErrorHint);
+
+    /// <summary>The format an output file's extension asks for; the error names the option.</summary>
+    public static ImageFormat OutputFormat(string path, string option)
     {
-        try
+        try { return ImageEncoder.FormatFromExtension(path); }
+        catch (ArgumentException)
         {
-            body();
-            return 0;
+            throw new FormatException($"{option}: cannot write a '{Path.GetExtension(path)}' file; name it .png, .jpg, .jpeg or .webp.");
         }
-        catch (Exception e) when (e is MirageException or FormatException or ArgumentException or IOException
-                                      or UnauthorizedAccessException or JsonException or InvalidOperationException)
+    }
+
+    /// <summary>--workers: at least 1 everywhere.</summary>
+    public static int Workers(int value) =>
+        value >= 1 ? value : throw new FormatException($"--workers must be at least 1 (threads); got {value}.");
+
+    /// <summary>--target-size, with the order spelled out: WIDTHxHEIGHT on the command line, (height, width) elsewhere.</summary>
+    public static Option<string?> TargetSizeOption(string what, string? defaultValue = null)
+    {
+        var option = new Option<string?>("--target-size")
         {
-            errors.WriteLine($"mirage: error: {e.Message}");
-            return 1;
-        }
+            Description = $"{what}, e.g. 224x160 = 224 wide, 160 high (width first, as screen sizes are written; the manifest's " +
+                          "target_size and the C# TargetSize are (height, width), as Keras's target_size).",
+        };
+        if (defaultValue is not null) option.DefaultValueFactory = _ => defaultValue;
+        return option;
     }
 
     /// <summary>"WxH" → (height, width).</summary>

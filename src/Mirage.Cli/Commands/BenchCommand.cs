@@ -72,9 +72,9 @@ public static class BenchCommand
                 var size = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size")!.Value;
                 int b = parse.GetValue(batchSize), w = parse.GetValue(workers);
                 double s = parse.GetValue(seconds);
-                if (b < 1) throw new ArgumentException("--batch-size must be at least 1.");
-                if (w < 1) throw new ArgumentException("--workers must be at least 1.");
-                if (!(s > 0)) throw new ArgumentException("--seconds must be > 0.");
+                if (b < 1) throw new ArgumentException($"--batch-size must be at least 1; got {b}.");
+                CommandRunner.Workers(w);
+                if (!(s > 0 && s <= 3600)) throw new ArgumentException($"--seconds must be more than 0 and at most 3600; got {s}.");
                 var resize = CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation");
                 double first = parse.GetValue(firstSeconds), minRatio = parse.GetValue(minFirstRatio);
                 if (!(first >= 0)) throw new ArgumentException("--first-seconds must be ≥ 0.");
@@ -91,18 +91,37 @@ public static class BenchCommand
                 var configPath = parse.GetValue(config);
                 var generator = configPath is null ? new ImageDataGenerator(ReferenceConfig) : AugmentCommand.LoadGenerator(configPath);
                 string? temp = null;
+                using var interrupt = new Interrupt();
                 try
                 {
                     if (given is null)
                     {
                         temp = Path.Combine(Path.GetTempPath(), "mirage-bench-" + Guid.NewGuid().ToString("N"));
+                        // Ctrl-C / SIGTERM: nothing to resume in a benchmark; remove the generated tree and stop.
+                        interrupt.Token.Register(() =>
+                        {
+                            for (int attempt = 0; attempt < 20 && Directory.Exists(temp); attempt++) // files may still be landing
+                            {
+                                try { Directory.Delete(temp, recursive: true); }
+                                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { Thread.Sleep(50); }
+                            }
+                            errors.WriteLine($"mirage: interrupted by {interrupt.Signal}; removed the generated tree '{temp}'.");
+                            Environment.Exit(Interrupted.ExitCode);
+                        });
+                        errors.WriteLine($"mirage bench: writing a sample tree of {parse.GetValue(classes) * parse.GetValue(perClass)} JPEGs …");
                         BuildSampleTree(temp, size, parse.GetValue(classes), parse.GetValue(perClass), seed: 1);
                     }
-                    Run(given ?? temp!, given is null, configPath, generator, settings, output);
+                    else ImageFiles.RequireDirectory(given);
+                    Run(given ?? temp!, given is null, configPath, generator, settings, output, errors);
+                }
+                catch (Exception) when (interrupt.Token.IsCancellationRequested)
+                {
+                    // The tree vanished under the benchmark because the handler above removed it; it ends the process.
+                    Thread.Sleep(Timeout.Infinite);
                 }
                 finally
                 {
-                    if (temp is not null) Directory.Delete(temp, recursive: true);
+                    if (temp is not null && !interrupt.Token.IsCancellationRequested) Directory.Delete(temp, recursive: true);
                 }
             });
         });
@@ -115,10 +134,14 @@ public static class BenchCommand
         public string SizeText => $"{Size.Width}x{Size.Height}";
     }
 
-    private static void Run(string dir, bool generated, string? configPath, ImageDataGenerator generator, Settings s, TextWriter output)
+    /// <param name="progress">Where the steps are announced as they start (stderr: a run takes 10–20 s, and --json keeps stdout clean).</param>
+    private static void Run(string dir, bool generated, string? configPath, ImageDataGenerator generator, Settings s, TextWriter output, TextWriter progress)
     {
         // The pipeline first: its first window is what a fresh process delivers (nothing else has run yet).
+        double each = WarmupSeconds(s) + s.Seconds;
+        progress.WriteLine($"mirage bench: folder pipeline with {s.Workers} worker(s): warming up, then {s.Seconds:0.#} s timed (≈ {each:0.#} s) …");
         var pipe = Pipeline(dir, generator, s);
+        progress.WriteLine($"mirage bench: in-memory random transform on {s.Workers} thread(s): warming up, then {s.Seconds:0.#} s timed (≈ {each:0.#} s) …");
         var (inMemoryRate, inMemoryBatchMs, images) = InMemory(dir, generator, s);
         var parts = s.Breakdown ? Breakdown(dir, generator, pipe.Load, s) : null;
         double? limitFraction = parts is null ? null : pipe.Rate / (s.Workers * parts.LimitRate);

@@ -22,9 +22,11 @@ public static class FlowBenchCommand
         var epochs = new Option<int>("--epochs") { DefaultValueFactory = _ => 1 };
         var config = new Option<string?>("--config") { Description = "Generator config (JSON); none = no augmentation." };
         var traceOption = new Option<bool>("--trace") { Description = "Print the resident set every 25 batches." };
+        var onError = new Option<string>("--on-error") { Description = "Unreadable files: throw or skip.", DefaultValueFactory = _ => "throw" };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("flow-bench", "Measure flow_from_directory throughput and peak memory.")
         {
-            dir, targetSize, batchSize, workers, prefetch, epochs, config, traceOption,
+            dir, targetSize, batchSize, workers, prefetch, epochs, config, traceOption, onError, maxPixels,
         };
         command.Hidden = true;
         command.SetAction(parse =>
@@ -46,6 +48,8 @@ public static class FlowBenchCommand
                     Prefetch = parse.GetValue(prefetch),
                     Epochs = parse.GetValue(epochs),
                     Seed = 1,
+                    OnBadFile = CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
+                    MaxPixels = MaxPixelsOption.Read(parse, maxPixels),
                 });
                 double scan = sw.Elapsed.TotalSeconds;
                 long samples = 0, batches = 0;
@@ -64,7 +68,7 @@ public static class FlowBenchCommand
                     $"files {it.Samples}  samples {samples}  batches {batches}  scan {scan:F2}s  total {sw.Elapsed.TotalSeconds:F2}s  " +
                     $"{samples / sw.Elapsed.TotalSeconds:F0} img/s  peak RSS {PeakResidentBytes() / 1048576.0:F1} MiB (startup {baseline / 1048576.0:F1} MiB)  " +
                     $"managed heap {GC.GetGCMemoryInfo().HeapSizeBytes / 1048576.0:F1} MiB  allocated {GC.GetTotalAllocatedBytes() / 1048576.0:F0} MiB  " +
-                    $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}  checksum {checksum:F0}"));
+                    $"GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}  checksum {checksum:F0}  skipped {it.SkippedFiles.Count}"));
             });
         });
         return command;

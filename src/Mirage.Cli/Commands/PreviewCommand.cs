@@ -14,7 +14,7 @@ public static class PreviewCommand
     public static Command Create()
     {
         var image = new Argument<FileInfo>("IMAGE") { Description = "The photo to augment (JPEG, PNG, BMP, WebP, GIF)." };
-        var config = new Option<FileInfo>("--config")
+        var config = new Option<string>("--config")
         {
             Description = "Generator options as JSON with Keras's names, e.g. {\"rotation_range\": 40, \"zoom_range\": 0.2}, " +
                           "or a pipeline config {\"transforms\": [...]} (see `mirage transforms`).",
@@ -30,35 +30,55 @@ public static class PreviewCommand
             Description = "Shrink the photo first (Lanczos) so its longer side is at most this many pixels; 0 keeps it as it is.",
             DefaultValueFactory = _ => 512,
         };
+        var maxPixels = MaxPixelsOption.Create();
         var command = new Command("preview", "Write a grid of random augmented variants of one image (the first thing to look at).")
         {
-            image, config, grid, seed, output, gap, paramsOut, maxCell,
+            image, config, grid, seed, output, gap, paramsOut, maxCell, maxPixels,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            // Everything the user typed is checked before any work, so no output is left half done.
             var (columns, rows) = ParseGrid(parse.GetValue(grid)!);
-            string configPath = parse.GetValue(config)!.FullName, json = File.ReadAllText(configPath);
+            int gapPixels = parse.GetValue(gap), maxSide = parse.GetValue(maxCell);
+            if (gapPixels is < 0 or > 1000) throw new FormatException($"--gap must be 0 to 1000 pixels; got {gapPixels}.");
+            if (maxSide < 0) throw new FormatException($"--max-cell must be 0 (keep the photo's size) or a positive number of pixels; got {maxSide}.");
+            long limit = MaxPixelsOption.Read(parse, maxPixels);
+            string outPath = parse.GetValue(output)!.FullName;
+            RequireWritable(outPath, "--out");
+            var format = CommandRunner.OutputFormat(outPath, "--out");
+            string? paramsPath = parse.GetValue(paramsOut)?.FullName;
+            if (paramsPath is not null) RequireWritable(paramsPath, "--params-out");
+            string configPath = parse.GetValue(config)!, json = AugmentCommand.ReadConfig(configPath);
             Image<byte> result;
             IEnumerable<string> lines;
             if (PipelineConfig.IsPipelineConfig(json))
             {
                 result = Render(parse.GetValue(image)!.FullName, TransformPipeline.FromJson(json, source: configPath), columns, rows,
-                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var tapes, Math.Max(0, parse.GetValue(maxCell)));
+                    parse.GetValue(seed), gapPixels, out var tapes, maxSide, limit);
                 lines = tapes;
             }
             else
             {
-                var options = ImageDataGeneratorOptions.FromJson(json, configPath);
-                result = Render(parse.GetValue(image)!.FullName, new ImageDataGenerator(options), columns, rows,
-                    parse.GetValue(seed), Math.Max(0, parse.GetValue(gap)), out var parameters, Math.Max(0, parse.GetValue(maxCell)));
+                var generator = new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(json, configPath));
+                result = Render(parse.GetValue(image)!.FullName, generator, columns, rows, parse.GetValue(seed), gapPixels, out var parameters, maxSide, limit);
                 lines = parameters.Select(x => x.ToJson());
             }
-            using (result) ImageEncoder.Save(result, parse.GetValue(output)!.FullName);
-            if (parse.GetValue(paramsOut) is { } p)
-                AtomicFile.WriteAllLines(p.FullName, lines);
+            using (result) ImageEncoder.Save(result, outPath, format);
+            if (paramsPath is not null) AtomicFile.WriteAllLines(paramsPath, lines);
             Console.WriteLine($"wrote {columns}x{rows} preview to {parse.GetValue(output)!.FullName}");
         }));
         return command;
+    }
+
+    /// <summary>Largest grid written (pixels): 20 cells of 2500×2000. Bigger means --max-cell 0 on camera photos.</summary>
+    public const long MaxGridPixels = 100_000_000;
+
+    private static void RequireWritable(string path, string option)
+    {
+        string? folder = Path.GetDirectoryName(path);
+        if (folder is not null && !Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"{option}: the folder '{folder}' does not exist; create it or write elsewhere.");
+        if (Directory.Exists(path)) throw new IOException($"{option}: '{path}' is a folder; give a file name.");
     }
 
     /// <summary>The image itself when its longer side is within <paramref name="maxSide"/> (or 0), else a Lanczos-shrunk copy.</summary>
@@ -86,9 +106,14 @@ public static class PreviewCommand
     /// first so the grid stays a viewable size (20 cells of 4000×3000 would be a 720 MB picture).
     /// </summary>
     public static Image<byte> Render(string path, ImageDataGenerator generator, int columns, int rows, ulong seed, int gap,
-        out List<Transforms.TransformParameters> parameters, int maxCell = 0)
+        out List<Transforms.TransformParameters> parameters, int maxCell = 0, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
+        using var decoded = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb, applyOrientation: false, maxPixels), maxCell);
+        long gridPixels = ((long)rows * decoded.Height + (rows - 1L) * gap) * ((long)columns * decoded.Width + (columns - 1L) * gap);
+        if (gridPixels > MaxGridPixels)
+            throw new FormatException(
+                $"--max-cell {maxCell} keeps the photo at {decoded.Width}x{decoded.Height}, so the {columns}x{rows} grid would be " +
+                $"{gridPixels / 1_000_000} Mpx (limit {MaxGridPixels / 1_000_000} Mpx); use --max-cell 512 (the default) or a smaller --grid.");
         using var source = ImageConvert.ToFloat(decoded);
         using var cell = new Image<float>(source.Info);
         using var cellBytes = new Image<byte>(source.Info);
@@ -116,9 +141,9 @@ public static class PreviewCommand
     /// are as large as the largest output; smaller outputs sit at their cell's top left on white.
     /// </summary>
     public static Image<byte> Render(string path, TransformPipeline pipeline, int columns, int rows, ulong seed, int gap,
-        out List<string> tapes, int maxCell = 0)
+        out List<string> tapes, int maxCell = 0, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        using var source = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb), maxCell);
+        using var source = Shrink(ImageDecoder.Decode(path, ColorMode.Rgb, applyOrientation: false, maxPixels), maxCell);
         var cells = new List<Image<byte>>(rows * columns);
         tapes = new List<string>(rows * columns);
         try

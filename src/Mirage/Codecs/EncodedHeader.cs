@@ -16,6 +16,58 @@ internal static class EncodedHeader
         return null;
     }
 
+    /// <summary>
+    /// The image size the header claims, read from the bytes alone (no decoder involved), so a decompression bomb is
+    /// refused before any codec allocates: JPEG's frame header, PNG's IHDR, GIF's logical screen, WebP's VP8X canvas
+    /// or VP8/VP8L frame, BMP's info header (|height|: negative means top-down). False when the header is not there
+    /// (the decoder then says what is wrong).
+    /// </summary>
+    public static bool TryClaimedSize(ReadOnlySpan<byte> d, out long width, out long height)
+    {
+        width = height = 0;
+        switch (Signature(d))
+        {
+            case "JPEG" when JpegEighthDecoder.TryReadSize(d, out int w, out int h):
+                (width, height) = (w, h);
+                return true;
+            case "PNG" when d.Length >= 24 && d.Slice(12, 4).SequenceEqual("IHDR"u8):
+                (width, height) = (BinaryPrimitives.ReadUInt32BigEndian(d[16..]), BinaryPrimitives.ReadUInt32BigEndian(d[20..]));
+                return true;
+            case "GIF" when d.Length >= 10:
+                (width, height) = (BinaryPrimitives.ReadUInt16LittleEndian(d[6..]), BinaryPrimitives.ReadUInt16LittleEndian(d[8..]));
+                return true;
+            case "BMP" when d.Length >= 26:
+                uint headerSize = BinaryPrimitives.ReadUInt32LittleEndian(d[14..]);
+                if (headerSize == 12)
+                    (width, height) = (BinaryPrimitives.ReadUInt16LittleEndian(d[18..]), BinaryPrimitives.ReadUInt16LittleEndian(d[20..]));
+                else
+                    (width, height) = (Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(d[18..])), Math.Abs((long)BinaryPrimitives.ReadInt32LittleEndian(d[22..])));
+                return true;
+            case "WebP" when d.Length >= 30:
+                var chunk = d.Slice(12, 4);
+                if (chunk.SequenceEqual("VP8X"u8))
+                {
+                    width = 1 + (d[24] | d[25] << 8 | d[26] << 16);
+                    height = 1 + (d[27] | d[28] << 8 | d[29] << 16);
+                    return true;
+                }
+                if (chunk.SequenceEqual("VP8L"u8) && d[20] == 0x2F)
+                {
+                    uint bits = BinaryPrimitives.ReadUInt32LittleEndian(d[21..]);
+                    (width, height) = (1 + (bits & 0x3FFF), 1 + ((bits >> 14) & 0x3FFF));
+                    return true;
+                }
+                if (chunk.SequenceEqual("VP8 "u8) && d[23] == 0x9D && d[24] == 0x01 && d[25] == 0x2A)
+                {
+                    (width, height) = (BinaryPrimitives.ReadUInt16LittleEndian(d[26..]) & 0x3FFF, BinaryPrimitives.ReadUInt16LittleEndian(d[28..]) & 0x3FFF);
+                    return true;
+                }
+                return false;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>The file length the header declares (WebP's RIFF size, BMP's bfSize), or -1 when it declares none.</summary>
     public static long DeclaredLength(ReadOnlySpan<byte> data)
     {

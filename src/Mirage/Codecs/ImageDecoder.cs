@@ -1,12 +1,11 @@
 using System.Buffers;
-using Microsoft.Win32.SafeHandles;
 using Mirage.Imaging;
 using SkiaSharp;
 
 namespace Mirage.Codecs;
 
 /// <summary>
-/// Reads JPEG, PNG, BMP, WebP and GIF (first frame) into 8-bit HWC images with Keras's color_mode meaning
+/// Reads JPEG, PNG, BMP, WebP, GIF (first frame), PNM (PBM/PGM/PPM) and baseline TIFF into 8-bit HWC images with Keras's color_mode meaning
 /// (what keras_preprocessing's load_img + img_to_array give):
 /// grayscale = Pillow's L = (19595·R + 38470·G + 7471·B + 0x8000) >> 16 (a 1-channel source is kept as stored);
 /// rgb drops alpha without compositing; rgba keeps straight (unpremultiplied) alpha.
@@ -15,7 +14,14 @@ namespace Mirage.Codecs;
 /// </summary>
 public static class ImageDecoder
 {
-    internal const string SupportedFormats = "PNG, JPEG, BMP, WebP, GIF";
+    internal const string SupportedFormats = "PNG, JPEG, BMP, WebP, GIF, PNM, TIFF";
+
+    /// <summary>
+    /// The default decompression-bomb limit: 178,956,970 pixels (Pillow's MAX_IMAGE_PIXELS × 2, where Pillow refuses
+    /// outright). A file whose header claims more is refused before any pixel memory is allocated; pass a larger
+    /// maxPixels (API: <c>MaxPixels</c> of the flow/augment options; CLI: <c>--max-pixels</c>) to read it anyway.
+    /// </summary>
+    public const long DefaultMaxPixels = 178_956_970;
 
     /// <summary>Decodes the file at <paramref name="path"/>; throws <see cref="ImageDecodeException"/> naming the file.</summary>
     public static Image<byte> Decode(string path, ColorMode mode) => Decode(path, mode, applyOrientation: false);
@@ -24,14 +30,15 @@ public static class ImageDecoder
     /// Decodes the file at <paramref name="path"/>. With <paramref name="applyOrientation"/> the EXIF orientation is
     /// applied (the image comes out as a viewer shows it); Keras does not do this, so it is off by default.
     /// </summary>
-    public static Image<byte> Decode(string path, ColorMode mode, bool applyOrientation)
+    /// <param name="maxPixels">Files whose header claims more pixels are refused before decoding (decompression bombs).</param>
+    public static Image<byte> Decode(string path, ColorMode mode, bool applyOrientation, long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
         ValidateMode(mode);
         var buffer = ReadFile(path, out int length);
         try
         {
-            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation, path);
+            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation, path, maxPixels);
         }
         finally
         {
@@ -45,14 +52,14 @@ public static class ImageDecoder
     /// most of the work for camera-size photos (without libjpeg-turbo, only at 1/8, by Mirage's own decoder); other
     /// formats decode at full size. The caller resizes the result.
     /// </summary>
-    public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight)
+    public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight, long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
         ValidateMode(mode);
         var buffer = ReadFile(path, out int length);
         try
         {
-            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation: false, path, minWidth, minHeight);
+            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation: false, path, maxPixels, minWidth, minHeight);
         }
         finally
         {
@@ -66,14 +73,15 @@ public static class ImageDecoder
     /// the target (<see cref="DecodeAtLeast"/>); anything else (smaller JPEGs, other formats) at full size. The DCT
     /// scale low-passes the picture, so the result differs from a full decode + resize (Keras's load_img).
     /// </summary>
-    internal static Image<byte> DecodeForTarget(string path, ColorMode mode, int targetWidth, int targetHeight, int minRatio = 2)
+    internal static Image<byte> DecodeForTarget(string path, ColorMode mode, int targetWidth, int targetHeight, int minRatio = 2,
+        long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
         ValidateMode(mode);
         var buffer = ReadFile(path, out int length);
         try
         {
-            return DecodeForTarget(buffer.AsSpan(0, length), mode, path, targetWidth, targetHeight, minRatio);
+            return DecodeForTarget(buffer.AsSpan(0, length), mode, path, targetWidth, targetHeight, minRatio, maxPixels);
         }
         finally
         {
@@ -82,14 +90,15 @@ public static class ImageDecoder
     }
 
     /// <summary>The same from encoded bytes in memory; <paramref name="name"/> names the input in errors.</summary>
-    internal static Image<byte> DecodeForTarget(ReadOnlySpan<byte> data, ColorMode mode, string name, int targetWidth, int targetHeight, int minRatio = 2)
+    internal static Image<byte> DecodeForTarget(ReadOnlySpan<byte> data, ColorMode mode, string name, int targetWidth, int targetHeight, int minRatio = 2,
+        long maxPixels = DefaultMaxPixels)
     {
         ValidateMode(mode);
         int minW = 0, minH = 0;
         if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
             && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
             (minW, minH) = (targetWidth, targetHeight);
-        return DecodeCore(data, mode, applyOrientation: false, name, minW, minH);
+        return DecodeCore(data, mode, applyOrientation: false, name, maxPixels, minW, minH);
     }
 
     /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>
@@ -100,18 +109,19 @@ public static class ImageDecoder
         Decode(data, mode, sourceName, applyOrientation: false);
 
     /// <summary>Decodes encoded bytes, optionally applying the EXIF orientation.</summary>
-    public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, bool applyOrientation)
+    public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, bool applyOrientation,
+        long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
         ValidateMode(mode);
-        return DecodeCore(data, mode, applyOrientation, sourceName);
+        return DecodeCore(data, mode, applyOrientation, sourceName, maxPixels);
     }
 
     /// <summary>Reads size, format, orientation and alpha from the header without decoding pixels.</summary>
     public static ImageFileInfo ReadInfo(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var file = OpenFile(path);
+        using var file = RegularFile.Open(path);
         Span<byte> head = stackalloc byte[16];
         int headLength;
         try
@@ -124,6 +134,13 @@ public static class ImageDecoder
         {
             throw new ImageDecodeException(path, $"cannot read the file: {e.Message}", e);
         }
+        if (OwnFormat(head[..headLength]) is not null)
+        {
+            // PNM and TIFF headers are read by Mirage's own decoders (a TIFF directory may sit anywhere in the file).
+            var buffer = ReadFile(path, out int length);
+            try { return ReadInfo(buffer.AsSpan(0, length), path); }
+            finally { ArrayPool<byte>.Shared.Return(buffer); }
+        }
         // SKManagedStream pulls only the header bytes the codec asks for.
         using var stream = new SKManagedStream(file, disposeManagedStream: false);
         using var codec = CreateCodec(stream, path, head[..headLength], file.Length);
@@ -135,6 +152,11 @@ public static class ImageDecoder
     {
         ArgumentNullException.ThrowIfNull(sourceName);
         if (data.IsEmpty) throw new ImageDecodeException(sourceName, "empty file (0 bytes)");
+        if (OwnFormat(data) is { } own)
+        {
+            var (w, h) = own == ImageFileFormat.Pnm ? PnmDecoder.ReadSize(data, sourceName) : TiffDecoder.ReadSize(data, sourceName);
+            return new ImageFileInfo(w, h, own, 1, false, false);
+        }
         fixed (byte* p = data)
         {
             using var skData = SKData.Create((IntPtr)p, data.Length); // wraps, no copy; lives only inside fixed
@@ -145,9 +167,22 @@ public static class ImageDecoder
     }
 
     private static unsafe Image<byte> DecodeCore(ReadOnlySpan<byte> data, ColorMode mode, bool applyOrientation, string name,
-        int minWidth = 0, int minHeight = 0)
+        long maxPixels, int minWidth = 0, int minHeight = 0)
     {
         if (data.IsEmpty) throw new ImageDecodeException(name, "empty file (0 bytes)");
+        if (maxPixels < 1) throw new ArgumentOutOfRangeException(nameof(maxPixels), maxPixels, "The pixel limit must be at least 1.");
+        // Decompression bombs: the size the header claims is checked from the bytes before any decoder runs (every
+        // JPEG path: libjpeg-turbo, its scaled decode, the 1/8 decoder; Skia for the rest). libjpeg-turbo checks its
+        // own header read too, and Skia's size is checked again below, before its pixel buffer is allocated.
+        if (EncodedHeader.TryClaimedSize(data, out long claimedW, out long claimedH))
+            CheckSize(name, claimedW, claimedH, maxPixels);
+        // Formats Skia does not read (Keras lists .ppm and .tif/.tiff): Mirage's own decoders, Pillow's conventions.
+        // Neither carries an EXIF orientation that Pillow would report, so applyOrientation has nothing to do.
+        switch (OwnFormat(data))
+        {
+            case ImageFileFormat.Pnm: return PnmDecoder.Decode(data, mode, name);
+            case ImageFileFormat.Tiff: return TiffDecoder.Decode(data, mode, name);
+        }
         Image<byte> image;
         SKEncodedOrigin origin;
         // JPEG goes through libjpeg-turbo when the system has it (SIMD; the same decoder and defaults as Pillow);
@@ -156,7 +191,7 @@ public static class ImageDecoder
         Image<byte>? jpeg = null;
         if (TurboJpeg.IsJpeg(data))
         {
-            if (TurboJpeg.IsAvailable) TurboJpeg.TryDecode(data, mode, out jpeg, minWidth, minHeight);
+            if (TurboJpeg.IsAvailable) TurboJpeg.TryDecode(data, mode, out jpeg, minWidth, minHeight, maxPixels: maxPixels);
             else if ((minWidth > 0 || minHeight > 0) && JpegEighthDecoder.Enabled && JpegEighthDecoder.TryReadSize(data, out int w, out int h)
                 && (w + 7) / 8 >= minWidth && (h + 7) / 8 >= minHeight && JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8))
                 JpegEighthDecoder.TryDecode(data, mode, out jpeg);
@@ -174,23 +209,35 @@ public static class ImageDecoder
             using var stream = new SKMemoryStream(skData);
             using var codec = CreateCodec(stream, name, data, data.Length);
             origin = codec.EncodedOrigin;
+            CheckSize(name, codec.Info.Width, codec.Info.Height, maxPixels);
             image = DecodePixels(codec, data, mode, name);
         }
         if (!applyOrientation || origin is SKEncodedOrigin.TopLeft || (int)origin is < 1 or > 8) return image;
         using (image) return Orientation.Apply(image, (int)origin);
     }
 
+    /// <summary>Refuses a size claimed by a header before anything is allocated for it.</summary>
+    internal static void CheckSize(string name, long width, long height, long maxPixels)
+    {
+        if (width < 1 || height < 1) throw new ImageDecodeException(name, $"invalid image size {width}x{height}");
+        long pixels = width * height; // each side < 2^32: no overflow
+        if (pixels > maxPixels)
+            throw new ImageDecodeException(name, $"the header claims {width}x{height} = {pixels:N0} pixels, over the limit of " +
+                $"{maxPixels:N0} (a guard against decompression bombs); if the image is genuine, raise the limit " +
+                $"(--max-pixels {pixels} on the command line, MaxPixels in the options)");
+        if (pixels * 4 > Array.MaxLength)
+            throw new ImageDecodeException(name, $"image too large ({width}x{height} pixels): its decoded pixels do not fit in one buffer (2 GB)");
+    }
+
     private static Image<byte> DecodePixels(SKCodec codec, ReadOnlySpan<byte> encoded, ColorMode mode, string name)
     {
         var info = codec.Info;
         int width = info.Width, height = info.Height;
-        if (width < 1 || height < 1) throw new ImageDecodeException(name, $"invalid image size {width}x{height}");
-        if ((long)width * height > int.MaxValue / 4)
-            throw new ImageDecodeException(name, $"image too large ({width}x{height} pixels)");
 
         // A 1-channel source decodes as Gray8 and is kept as stored (Pillow's mode L); anything else decodes
         // as straight RGBA and is reduced with our own loops, so the L formula is exactly Pillow's.
-        bool graySource = info.ColorType == SKColorType.Gray8;
+        bool gray16 = PngGray16.Is(encoded); // Pillow's mode I: clipped at 255, not the high byte
+        bool graySource = info.ColorType == SKColorType.Gray8 || gray16;
         int decodedChannels = graySource ? 1 : 4;
         int outChannels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
         var decodeInfo = new SKImageInfo(width, height,
@@ -214,7 +261,8 @@ public static class ImageDecoder
                 target.Clear(); // pooled memory: a frame smaller than the canvas must not show old bytes
             }
 
-            DecodeInto(codec, decodeInfo, target, width * decodedChannels, encoded, name);
+            if (gray16) PngGray16.DecodeClipped(encoded, width, height, target, name);
+            else DecodeInto(codec, decodeInfo, target, width * decodedChannels, encoded, name);
             if (codec.EncodedFormat == SKEncodedImageFormat.Jpeg && !EncodedHeader.JpegHasEndMarker(encoded))
                 throw new ImageDecodeException(name, "truncated: the JPEG data ends before its end-of-image marker");
             if (!graySource && codec.EncodedFormat == SKEncodedImageFormat.Gif)
@@ -320,6 +368,9 @@ public static class ImageDecoder
         return codec;
     }
 
+    private static ImageFileFormat? OwnFormat(ReadOnlySpan<byte> data) =>
+        PnmDecoder.IsPnm(data) ? ImageFileFormat.Pnm : TiffDecoder.IsTiff(data) ? ImageFileFormat.Tiff : null;
+
     private static ImageFileInfo InfoOf(SKCodec codec)
     {
         var info = codec.Info;
@@ -349,28 +400,24 @@ public static class ImageDecoder
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "Color mode must be Grayscale, Rgb or Rgba.");
     }
 
-    private static FileStream OpenFile(string path) => new(OpenHandle(path), FileAccess.Read, bufferSize: 1);
-
     /// <summary>
-    /// Reads the whole file into a pooled buffer (returned by the caller): on Linux in four system calls
-    /// (<see cref="PosixFile"/>), elsewhere — and for every error, so the messages stay the same — through a
-    /// <see cref="SafeFileHandle"/> and positioned reads (no buffering layer, no read-ahead hint).
+    /// Reads the whole file into a pooled buffer (returned by the caller). Only regular files are opened, and
+    /// non-blocking (<see cref="RegularFile"/>): a FIFO named x.jpg must not hang a run.
     /// </summary>
     internal static byte[] ReadFile(string path, out int length)
     {
-        if (PosixFile.TryRead(path, out var read, out length)) return read!;
-        using var file = OpenHandle(path);
+        using var file = RegularFile.Open(path);
         byte[]? buffer = null;
         try
         {
-            long size = RandomAccess.GetLength(file);
+            long size = RandomAccess.GetLength(file.SafeFileHandle);
             if (size == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
             if (size > Array.MaxLength) throw new ImageDecodeException(path, $"file too large ({size} bytes)");
             buffer = ArrayPool<byte>.Shared.Rent((int)size);
             length = 0;
             while (length < size)
             {
-                int n = RandomAccess.Read(file, buffer.AsSpan(length, (int)size - length), length);
+                int n = RandomAccess.Read(file.SafeFileHandle, buffer.AsSpan(length, (int)size - length), length);
                 if (n == 0) break; // the file shrank since its size was read: decode what is there
                 length += n;
             }
@@ -386,26 +433,6 @@ public static class ImageDecoder
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
             throw;
-        }
-    }
-
-    private static SafeFileHandle OpenHandle(string path)
-    {
-        try
-        {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ImageDecodeException(path, "file not found", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new ImageDecodeException(path, Directory.Exists(path) ? "is a folder, not a file" : "access denied", e);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException)
-        {
-            throw new ImageDecodeException(path, $"cannot open the file: {e.Message}", e);
         }
     }
 }

@@ -8,6 +8,10 @@ public enum ImageFileFormat
     Bmp,
     Webp,
     Gif,
+    /// <summary>Netpbm: PBM, PGM, PPM (P1–P6).</summary>
+    Pnm,
+    /// <summary>Baseline TIFF (strips; none, PackBits, LZW or Deflate).</summary>
+    Tiff,
 }
 
 /// <summary>

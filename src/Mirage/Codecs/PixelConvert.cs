@@ -1,10 +1,28 @@
 using System.Runtime.CompilerServices;
+using Mirage.Imaging;
 
 namespace Mirage.Codecs;
 
 /// <summary>Channel conversions between decoded buffers and Keras's color modes, matching Pillow's convert().</summary>
 internal static class PixelConvert
 {
+    /// <summary>
+    /// An image in Keras's <paramref name="mode"/> from interleaved 8-bit pixels of 1 (L), 3 (RGB) or 4 (RGBA)
+    /// channels, converted as Pillow's convert() does.
+    /// </summary>
+    public static Image<byte> ToMode(ReadOnlySpan<byte> pixels, int channels, int height, int width, ColorMode mode)
+    {
+        int outChannels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
+        var image = new Image<byte>(height, width, outChannels);
+        var dst = image.Span;
+        if (channels == outChannels) pixels[..dst.Length].CopyTo(dst);
+        else if (channels == 1) GrayTo(pixels, dst, outChannels);
+        else if (outChannels == 1) ColorToL(pixels, dst, channels);
+        else if (channels == 4) RgbaToRgb(pixels, dst);
+        else RgbToRgba(pixels, dst);
+        return image;
+    }
+
     /// <summary>
     /// Pillow's L: (19595·R + 38470·G + 7471·B + 0x8000) >> 16 from interleaved RGB (3) or RGBA (4) pixels;
     /// alpha is ignored, not composited.

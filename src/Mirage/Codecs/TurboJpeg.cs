@@ -74,8 +74,9 @@ internal static unsafe class TurboJpeg
     /// corrupt or truncated file — and the caller falls back to SkiaSharp, which decodes what it can and otherwise
     /// says precisely what is wrong.
     /// </summary>
+    /// <param name="maxPixels">A header claiming more pixels is not decoded here (false); Skia then reports it.</param>
     public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, out Image<byte>? image,
-        int minWidth = 0, int minHeight = 0, bool ownEighthDecoder = true)
+        int minWidth = 0, int minHeight = 0, bool ownEighthDecoder = true, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
         image = null;
         nint handle = Handle;
@@ -87,7 +88,7 @@ internal static unsafe class TurboJpeg
                 RetireHandle();
                 return false;
             }
-            if (width < 1 || height < 1) return false;
+            if (width < 1 || height < 1 || (long)width * height > maxPixels) return false;
             var (fullWidth, fullHeight) = (width, height);
             (width, height) = ScaledSize(width, height, minWidth, minHeight);
             // At 1/8 Mirage's own decoder gives the same bytes about twice as fast (it skips AC codes in bulk).

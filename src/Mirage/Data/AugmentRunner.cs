@@ -27,10 +27,21 @@ public sealed record AugmentOptions
     public bool FollowLinks { get; init; }
     public TextWriter? Log { get; init; }
     public Func<string, ColorMode, Image<byte>>? Decoder { get; init; }
+    /// <summary>Decompression-bomb guard (see <see cref="FileFlowOptions.MaxPixels"/>); also bounds <see cref="TargetSize"/>.</summary>
+    public long MaxPixels { get; init; } = ImageDecoder.DefaultMaxPixels;
     /// <summary>Extra fields written into every manifest line (e.g. the warp settings `mirage apply` needs to replay).</summary>
     public Action<Utf8JsonWriter>? ManifestFields { get; init; }
-    /// <summary>Writes an image to a path in a format; null uses <see cref="ImageEncoder.Save"/>. The runner makes it atomic.</summary>
-    public Action<Image<byte>, string, ImageFormat>? Encoder { get; init; }
+    /// <summary>Encodes an image in a format into a stream; null uses <see cref="ImageEncoder.Encode"/>. The runner
+    /// writes the stream through <see cref="AtomicFile"/>.</summary>
+    public Action<Image<byte>, Stream, ImageFormat>? Encoder { get; init; }
+    /// <summary>What the augmenter does (the CLI passes the generator config as canonical JSON): recorded with the run's
+    /// settings, so a resume with another augmentation is refused.</summary>
+    public string? Config { get; init; }
+    /// <summary>Replace a previous run in OUT whose settings differ: its outputs (as its manifest lists them) and its
+    /// manifest are deleted first. Without it such a run is refused.</summary>
+    public bool Overwrite { get; init; }
+    /// <summary>Stops the run between images (Ctrl-C); outputs written so far stay listed in the manifest.</summary>
+    public CancellationToken Cancellation { get; init; }
 }
 
 /// <summary>What a run did.</summary>
@@ -50,24 +61,35 @@ public sealed record AugmentSummary(int Sources, int Written, int AlreadyDone, I
 public static class AugmentRunner
 {
     public const string ManifestName = "manifest.jsonl";
+    /// <summary>The run's settings beside the manifest: a resume must match them.</summary>
+    public const string SettingsName = "manifest.settings.json";
 
     public static AugmentSummary Run(string sourceDir, string outDir, ISampleAugmenter augmenter, AugmentOptions options, Action<int, int>? progress = null)
     {
         if (options.PerImage < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PerImage, "--per-image must be at least 1.");
         if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Workers, "--workers must be at least 1.");
+        CheckPrefix(options.Prefix);
+        ImageLoadOptions.CheckMaxPixels(options.MaxPixels);
+        if (options.TargetSize is { } size) ImageLoadOptions.CheckTargetSize(size, options.MaxPixels);
         ImageFiles.RequireDirectory(sourceDir);
         string src = Path.GetFullPath(sourceDir), dst = Path.GetFullPath(outDir);
         if (src == dst) throw new ArgumentException("The output folder must differ from the source folder (inputs are never overwritten).");
         Directory.CreateDirectory(dst);
+        // One run per OUT at a time (an advisory lock, released when the process dies): the stale-file sweep below
+        // must not delete another live run's temp files.
+        using var runLock = LockOutput(dst);
+        int staleRemoved = AtomicFile.RemoveStale(dst);
+        if (staleRemoved > 0) options.Log?.WriteLine($"mirage: removed {staleRemoved} temp file(s) left in '{dst}' by an interrupted run");
 
         // Outputs under the source folder must not be picked up as sources on the next run.
         string dstPrefix = dst + Path.DirectorySeparatorChar;
-        var files = ImageFiles.Enumerate(src, options.FollowLinks)
+        var files = ImageFiles.Enumerate(src, options.FollowLinks, ImageFiles.LogCycles(options.Log))
             .Where(f => !Path.Combine(src, f).StartsWith(dstPrefix, StringComparison.Ordinal)).ToArray();
         var plan = Plan(files, options);
         var inputs = new HashSet<string>(files.Select(f => Path.Combine(src, f)), StringComparer.Ordinal);
 
         string manifestPath = Path.Combine(dst, ManifestName);
+        RunSettings.Reconcile(dst, manifestPath, RunSettings.Of(options), options.Overwrite, options.Log);
         var manifest = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         if (File.Exists(manifestPath))
             foreach (var line in File.ReadLines(manifestPath))
@@ -75,13 +97,14 @@ public static class AugmentRunner
 
         var skipped = new ConcurrentBag<BadFile>();
         int written = 0, alreadyDone = 0, done = 0;
-        var load = new ImageLoadOptions(options.TargetSize ?? (1, 1), options.ColorMode, options.Interpolation, options.KeepAspectRatio, options.Decoder);
-        var encode = options.Encoder ?? ((img, path, fmt) => ImageEncoder.Save(img, path, fmt));
+        var load = new ImageLoadOptions(options.TargetSize ?? (1, 1), options.ColorMode, options.Interpolation, options.KeepAspectRatio, options.Decoder,
+            MaxPixels: options.MaxPixels);
+        var encode = options.Encoder ?? ((img, stream, fmt) => stream.Write(ImageEncoder.Encode(img, fmt)));
         using var journal = new StreamWriter(new FileStream(manifestPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         var journalGate = new object();
         try
         {
-            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Workers }, i =>
+            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation }, i =>
             {
                 var outputs = plan[i];
                 var todo = Enumerable.Range(0, options.PerImage).Where(v => !manifest.ContainsKey(outputs[v])).ToArray();
@@ -118,9 +141,9 @@ public static class AugmentRunner
                             augmenter.Apply(x, y, p);
                             ImageConvert.ToByte(y.Span, output.Span);
                             string rel = outputs[v], full = Path.Combine(dst, rel);
-                            if (inputs.Contains(full)) throw new IOException($"Refusing to overwrite the input file '{full}'.");
                             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                            WriteAtomically(output, full, options.Format, encode);
+                            CheckWriteTarget(full, dst, inputs);
+                            AtomicFile.Write(full, s => encode(output, s, options.Format));
                             var line = ManifestLine(files[index], rel, v, options, p);
                             lock (journalGate)
                             {
@@ -150,7 +173,8 @@ public static class AugmentRunner
         {
             try
             {
-                return (options.Decoder ?? ImageDecoder.Decode)(path, options.ColorMode);
+                return options.Decoder is { } custom ? custom(path, options.ColorMode)
+                    : ImageDecoder.Decode(path, options.ColorMode, applyOrientation: false, options.MaxPixels);
             }
             catch (Exception e) when (BadFiles.IsBadInput(e))
             {
@@ -172,20 +196,70 @@ public static class AugmentRunner
         }
         var clash = files.GroupBy(f => Name(f, false, 0), StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1).SelectMany(g => g).ToHashSet();
-        return files.Select(f => Enumerable.Range(0, o.PerImage).Select(v => Name(f, clash.Contains(f), v)).ToArray()).ToArray();
+        var plan = files.Select(f => Enumerable.Range(0, o.PerImage).Select(v => Name(f, clash.Contains(f), v)).ToArray()).ToArray();
+        // Crafted names can still meet (a_png.jpg beside a.png + a.jpg, or a source named like an output): two sources
+        // must never share an output, so any remaining clash (case-insensitive, as some file systems are) is an error.
+        var owner = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < files.Length; i++)
+            foreach (var name in plan[i])
+                if (!owner.TryAdd(name, i) && owner[name] != i)
+                    throw new IOException($"Two sources would be written to the same output '{name}': '{files[owner[name]]}' and '{files[i]}'. " +
+                        "Rename one of them, or choose another --prefix.");
+        return plan;
     }
 
-    private static void WriteAtomically(Image<byte> image, string path, ImageFormat format, Action<Image<byte>, string, ImageFormat> encode)
+    /// <summary>A prefix is part of a file name: no folder separators, no "..", no characters a file name cannot hold.</summary>
+    internal static void CheckPrefix(string prefix)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        ArgumentNullException.ThrowIfNull(prefix);
+        char[] bad = [.. Path.GetInvalidFileNameChars(), '/', '\\', ':'];
+        if (prefix.IndexOfAny(bad) >= 0 || prefix.Contains("..", StringComparison.Ordinal) || prefix.Any(char.IsControl))
+            throw new ArgumentException($"--prefix '{prefix}' is not a file-name part: it may not contain '/', '\\', ':', '..' or control " +
+                "characters (outputs are named {stem}_{prefix}_{variant}.{format} next to their source's mirror). Use letters, digits, '-' or '_'.");
+    }
+
+    /// <summary>
+    /// Defence in depth at the write site: the target must lie inside OUT once links in its folder are resolved, must
+    /// not be a link itself, and must not be an input.
+    /// </summary>
+    private static void CheckWriteTarget(string full, string dst, HashSet<string> inputs)
+    {
+        string folder = Path.GetDirectoryName(full)!;
+        string realFolder = RealFolder(folder), realDst = RealFolder(dst);
+        string name = Path.GetFileName(full);
+        string real = Path.Combine(realFolder, name);
+        if (!(realFolder == realDst || realFolder.StartsWith(realDst + Path.DirectorySeparatorChar, StringComparison.Ordinal)))
+            throw new IOException($"Refusing to write '{full}': it resolves to '{real}', outside the output folder '{dst}'.");
+        if (inputs.Contains(full) || inputs.Contains(real))
+            throw new IOException($"Refusing to overwrite the input file '{real}'.");
+        if (new FileInfo(full).LinkTarget is not null)
+            throw new IOException($"Refusing to write '{full}': it is a symbolic link (it could point at an input); remove it first.");
+    }
+
+    /// <summary>The folder with every symbolic link along its path resolved.</summary>
+    private static string RealFolder(string folder)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)); // the root keeps its separator
+        string? parent = Path.GetDirectoryName(full);
+        if (parent is null) return full; // the root
+        string resolvedParent = RealFolder(parent);
+        string here = Path.Combine(resolvedParent, Path.GetFileName(full));
+        var info = new DirectoryInfo(here);
+        if (info.LinkTarget is null) return here;
+        var target = info.ResolveLinkTarget(returnFinalTarget: true);
+        return target is null ? here : RealFolder(target.FullName);
+    }
+
+    private static FileStream LockOutput(string dst)
+    {
+        string path = Path.Combine(dst, ".mirage-augment.lock");
         try
         {
-            encode(image, temp, format);
-            File.Move(temp, path, overwrite: true);
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
         }
-        finally
+        catch (IOException e)
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            throw new IOException($"Another `mirage augment` is writing into '{dst}' (it holds '{path}'); wait for it, or choose another output folder.", e);
         }
     }
 
@@ -204,7 +278,8 @@ public static class AugmentRunner
     private static string ManifestLine(string source, string output, int variant, AugmentOptions o, in TransformParameters p)
     {
         using var ms = new MemoryStream();
-        using (var w = new Utf8JsonWriter(ms))
+        // Names are written as UTF-8 (not \uXXXX escapes), so the manifest reads as the file names do.
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = Utf8JsonEncoder.Instance }))
         {
             w.WriteStartObject();
             w.WriteString("source", source.Replace('\\', '/'));
@@ -229,7 +304,7 @@ public static class AugmentRunner
         return Encoding.UTF8.GetString(ms.ToArray());
     }
 
-    private static string? OutputOf(string line)
+    internal static string? OutputOf(string line)
     {
         try
         {

@@ -49,10 +49,11 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         if (typeof(T) != typeof(float) && typeof(T) != typeof(byte))
             throw new NotSupportedException($"Batches hold float or byte values, not {typeof(T).Name}.");
         _options = options ?? new FlowOptions();
-        if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, "batch_size must be at least 1.");
-        if (_options.Workers < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Workers, "workers cannot be negative.");
-        if (_options.Prefetch < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.Prefetch, "prefetch must be at least 1.");
-        if (_options.Epochs is < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, "epochs cannot be negative.");
+        // C# names here: these options are only set from C# (Keras's snake_case names belong to JSON configs).
+        if (_options.BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.BatchSize, $"FlowOptions.BatchSize must be at least 1; got {_options.BatchSize}.");
+        if (_options.Workers < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Workers, $"FlowOptions.Workers cannot be negative; got {_options.Workers}.");
+        if (_options.Prefetch < 1) throw new ArgumentOutOfRangeException(nameof(options), _options.Prefetch, $"FlowOptions.Prefetch must be at least 1; got {_options.Prefetch}.");
+        if (_options.Epochs is < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, $"FlowOptions.Epochs cannot be negative; got {_options.Epochs}.");
         Source = source;
         _augmenter = augmenter;
         DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
@@ -84,7 +85,8 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     /// <summary>Raised (on the consumer thread that took an epoch's last batch) when an epoch has been handed out.</summary>
     public event Action<EpochSummary>? EpochEnded;
 
-    /// <summary>Files skipped so far under <see cref="BadFilePolicy.Skip"/> (every epoch's, in the order met).</summary>
+    /// <summary>The files skipped so far under <see cref="BadFilePolicy.Skip"/> (a collection, one entry per file and
+    /// epoch, in the order met; its Count is how many).</summary>
     public IReadOnlyCollection<BadFile> SkippedFiles => _allSkipped;
 
     // Keras's DirectoryIterator / DataFrameIterator attributes, when the source is files.
@@ -108,6 +110,20 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     /// <summary>The next batch in sequence (epoch after epoch); false once <see cref="FlowOptions.Epochs"/> are done.
     /// Safe to call from several threads. A bad file under <see cref="BadFilePolicy.Throw"/> throws here.</summary>
     public bool TryNext([NotNullWhen(true)] out Batch<T>? batch)
+    {
+        // A batch whose every file was skipped (OnBadFile = Skip) is never handed out: the next one is taken instead.
+        // A whole epoch of them means nothing is readable, which would otherwise loop forever.
+        for (int empty = 0; ; empty++)
+        {
+            if (!TryNextBuilt(out batch)) return false;
+            if (batch.Count > 0) return true;
+            batch.Dispose();
+            if (empty + 1 >= Length)
+                throw new MirageException($"Every file of a whole epoch ({Samples} files) was unreadable and skipped; see SkippedFiles for why.");
+        }
+    }
+
+    private bool TryNextBuilt([NotNullWhen(true)] out Batch<T>? batch)
     {
         long seq;
         (Batch<T>? Batch, ExceptionDispatchInfo? Error) result = default;

@@ -99,9 +99,11 @@ public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Ima
     public static FeaturewiseStatistics OfDirectory(string directory, (int Height, int Width)? targetSize = null, ColorMode colorMode = ColorMode.Rgb,
         int workers = 0, BadFilePolicy onBadFile = BadFilePolicy.Throw, bool followLinks = false, TextWriter? log = null,
         Func<string, ColorMode, Image<byte>>? decoder = null, Kernels.Geometric.ResizeInterpolation interpolation = Kernels.Geometric.ResizeInterpolation.Nearest,
-        Action<int, int>? progress = null)
+        Action<int, int>? progress = null, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        var files = ImageFiles.Enumerate(directory, followLinks);
+        ImageLoadOptions.CheckMaxPixels(maxPixels);
+        if (targetSize is { } size) ImageLoadOptions.CheckTargetSize(size, maxPixels);
+        var files = ImageFiles.Enumerate(directory, followLinks, ImageFiles.LogCycles(log));
         var stats = new ChannelStatistics(ImageLoadOptions.ChannelsOf(colorMode));
         var skipped = new System.Collections.Concurrent.ConcurrentBag<BadFile>();
         int done = 0;
@@ -114,7 +116,7 @@ public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Ima
             Image<byte> image;
             try
             {
-                image = (decoder ?? ImageDecoder.Decode)(path, colorMode);
+                image = decoder is { } custom ? custom(path, colorMode) : ImageDecoder.Decode(path, colorMode, applyOrientation: false, maxPixels);
             }
             catch (Exception e) when (BadFiles.IsBadInput(e))
             {

@@ -74,9 +74,10 @@ public static class DataPipeline
         {
             var classDir = Path.Combine(directory, classNames[c]);
             if (!Directory.Exists(classDir))
-                throw new DirectoryNotFoundException($"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}).");
-            var found = ImageFiles.Stream(classDir, options.FollowLinks,
-                cycle => options.Log?.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders"));
+                throw new DirectoryNotFoundException(
+                    $"Class folder '{classDir}' does not exist (classes: {string.Join(", ", classNames)}). Keras 1.1.0 would keep " +
+                    $"'{classNames[c]}' as a class with no images; fix the name, or create the empty folder if that is what you want.");
+            var found = ImageFiles.Stream(classDir, options.FollowLinks, ImageFiles.LogCycles(options.Log));
             if (options.Subset is not { } subset)
             {
                 foreach (var f in found)
@@ -162,11 +163,11 @@ public static class DataPipeline
                 var set = new HashSet<string>(given);
                 // Keras drops the labels (and then the rows) outside the given classes; the classes come out sorted.
                 rows = rows.Where(r => LabelsOf(r).Any(set.Contains)).ToList();
-                classNames = set.OrderBy(c => c, StringComparer.Ordinal).ToArray();
+                classNames = set.OrderBy(c => c, CodePointComparer.Instance).ToArray();
             }
             else
             {
-                classNames = rows.SelectMany(LabelsOf).Distinct().OrderBy(c => c, StringComparer.Ordinal).ToArray();
+                classNames = rows.SelectMany(LabelsOf).Distinct().OrderBy(c => c, CodePointComparer.Instance).ToArray();
                 if (mode == ClassMode.Binary && classNames.Count != 2)
                     throw new ArgumentException($"If class_mode is binary there must be 2 classes. Found {classNames.Count} classes.");
             }
@@ -221,14 +222,28 @@ public static class DataPipeline
             ? v
             : throw new FormatException($"Column '{column}' must be numeric; found '{cell}'.");
 
-    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o) => new(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false,
-        o.FineScaledDecode && o.ScaledDecode != false);
+    internal static ImageLoadOptions LoadOptionsOf(FileFlowOptions o)
+    {
+        if (o.TargetSize.Height < 1 || o.TargetSize.Width < 1)
+            throw new ArgumentOutOfRangeException(nameof(o), o.TargetSize,
+                $"FileFlowOptions.TargetSize is (height, width) and both must be at least 1; got ({o.TargetSize.Height}, {o.TargetSize.Width}).");
+        var load = new ImageLoadOptions(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false,
+            o.FineScaledDecode && o.ScaledDecode != false, o.MaxPixels);
+        // A batch is one float block: refuse sizes it cannot hold now, not with an overflow at the first batch.
+        long batchFloats = (long)o.BatchSize * load.SampleShape.Height * load.SampleShape.Width * load.SampleShape.Channels;
+        if (batchFloats > Array.MaxLength)
+            throw new ArgumentException(
+                $"BatchSize {o.BatchSize} × TargetSize {o.TargetSize.Width}x{o.TargetSize.Height} (width x height) × {load.SampleShape.Channels} channel(s) " +
+                $"is {batchFloats:N0} floats, more than one batch array can hold ({Array.MaxLength:N0}); use a smaller batch or target size.");
+        return load;
+    }
 
     private static double SplitOf(FlowOptions o, double generatorSplit)
     {
         double split = o.ValidationSplit ?? generatorSplit;
         if (split <= 0)
-            throw new ArgumentException("A subset was asked for but validation_split is 0; set it on the generator (or FlowOptions.ValidationSplit).");
+            throw new ArgumentException("A subset was asked for but validation_split is 0; set it on the generator (or FlowOptions.ValidationSplit), " +
+                "or leave Subset unset to iterate every file (what Keras 1.1.0 gives for subset='training' with no split).");
         return split;
     }
 }

@@ -8,7 +8,8 @@ namespace Mirage.Data;
 /// With <see cref="ScaledDecode"/>, a JPEG at least 2× the target on both axes is decoded at a reduced DCT scale
 /// (1/2 … 1/8, still covering the target) before the resize: several times faster for camera-size photos, but the
 /// DCT scale low-passes first, so the pixels differ from Keras's full decode + resize. <see cref="FineScaledDecode"/> (opt-in)
-/// lowers that threshold to 1×, so libjpeg-turbo's M/8 scales (e.g. 5/8: 512×384 → 320×240 for 224×224) apply too.</summary>
+/// lowers that threshold to 1×, so libjpeg-turbo's M/8 scales (e.g. 5/8: 512×384 → 320×240 for 224×224) apply too.
+/// Files whose header claims more than <see cref="MaxPixels"/> pixels are refused before decoding (decompression bombs).</summary>
 public sealed record ImageLoadOptions(
     (int Height, int Width) TargetSize,
     ColorMode ColorMode = ColorMode.Rgb,
@@ -16,10 +17,34 @@ public sealed record ImageLoadOptions(
     bool KeepAspectRatio = false,
     Func<string, ColorMode, Image<byte>>? Decoder = null,
     bool ScaledDecode = false,
-    bool FineScaledDecode = false)
+    bool FineScaledDecode = false,
+    long MaxPixels = ImageDecoder.DefaultMaxPixels)
 {
     /// <summary>How many times the target a JPEG must be on both axes for <see cref="ScaledDecode"/> to shrink it.</summary>
     private int ScaledDecodeMinRatio => FineScaledDecode ? 1 : 2;
+
+    public long MaxPixels { get; init; } = CheckMaxPixels(MaxPixels);
+    public (int Height, int Width) TargetSize { get; init; } = CheckTargetSize(TargetSize, MaxPixels);
+
+    /// <summary>Refuses a pixel limit below 1 (the option names are the API's and the CLI's).</summary>
+    public static long CheckMaxPixels(long maxPixels) => maxPixels >= 1 ? maxPixels
+        : throw new ArgumentException($"MaxPixels (--max-pixels) must be at least 1; got {maxPixels}.");
+
+    /// <summary>
+    /// Refuses a target size that is not positive or whose pixels exceed <paramref name="maxPixels"/> (the same limit
+    /// as decoded files): found up front, not as an overflow at the first resize.
+    /// </summary>
+    public static (int Height, int Width) CheckTargetSize((int Height, int Width) size, long maxPixels = ImageDecoder.DefaultMaxPixels)
+    {
+        var (h, w) = size;
+        if (h < 1 || w < 1)
+            throw new ArgumentException($"TargetSize (--target-size) must be at least 1x1; got height {h}, width {w}.");
+        if ((long)h * w > maxPixels)
+            throw new ArgumentException(
+                $"TargetSize (--target-size) of {w}x{h} (width x height) is {(long)h * w:N0} pixels, over the limit of " +
+                $"{maxPixels:N0}; choose a smaller size (or raise MaxPixels / --max-pixels if you really need it).");
+        return size;
+    }
 
     public static int ChannelsOf(ColorMode mode) => mode switch
     {
@@ -39,8 +64,8 @@ public sealed record ImageLoadOptions(
         try
         {
             decoded = Decoder is { } custom ? custom(path, ColorMode)
-                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio)
-                : ImageDecoder.Decode(path, ColorMode);
+                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio, MaxPixels)
+                : ImageDecoder.Decode(path, ColorMode, applyOrientation: false, MaxPixels);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {
@@ -59,8 +84,8 @@ public sealed record ImageLoadOptions(
         Image<byte> decoded;
         try
         {
-            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio)
-                : ImageDecoder.Decode(data, ColorMode, name);
+            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio, MaxPixels)
+                : ImageDecoder.Decode(data, ColorMode, name, applyOrientation: false, MaxPixels);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {

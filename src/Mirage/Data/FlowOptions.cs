@@ -96,6 +96,12 @@ public record FileFlowOptions : FlowOptions
     /// too. Turns <see cref="ScaledDecode"/> on when it is null; ignored when it is false.
     /// </summary>
     public bool FineScaledDecode { get; init; }
+    /// <summary>
+    /// Decompression-bomb guard: a file whose header claims more pixels is refused before decoding (a bad file under
+    /// <see cref="FlowOptions.OnBadFile"/>). Default <see cref="ImageDecoder.DefaultMaxPixels"/> (Pillow's limit);
+    /// also bounds <see cref="TargetSize"/>. Ignored by a custom <see cref="Decoder"/>.
+    /// </summary>
+    public long MaxPixels { get; init; } = ImageDecoder.DefaultMaxPixels;
     /// <summary>Reads a file into an 8-bit image; null uses <see cref="ImageDecoder.Decode(string, ColorMode)"/>.</summary>
     public Func<string, ColorMode, Mirage.Imaging.Image<byte>>? Decoder { get; init; }
 }

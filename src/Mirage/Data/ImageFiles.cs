@@ -3,8 +3,11 @@ namespace Mirage.Data;
 /// <summary>Finding image files as Keras does: its extension list (plus webp), case-insensitive, sorted walk.</summary>
 public static class ImageFiles
 {
-    /// <summary>Keras's white_list_formats plus webp.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = ["png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff", "webp"];
+    /// <summary>
+    /// Keras's white_list_formats plus webp and gif: every format <see cref="Codecs.ImageDecoder"/> reads, so a folder
+    /// command takes what `mirage preview` takes (Keras 1.1.0 leaves .webp and .gif files out of its folder flows).
+    /// </summary>
+    public static IReadOnlyList<string> Extensions { get; } = ["png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff", "webp", "gif"];
 
     public static bool HasImageExtension(string fileName)
     {
@@ -19,7 +22,7 @@ public static class ImageFiles
     {
         RequireDirectory(directory);
         return new DirectoryInfo(directory).EnumerateDirectories()
-            .Select(d => d.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+            .Select(d => d.Name).OrderBy(n => n, CodePointComparer.Instance).ToArray();
     }
 
     /// <summary>
@@ -38,7 +41,7 @@ public static class ImageFiles
         var root = Path.GetFullPath(directory);
         var folders = new List<string>();
         Walk(root, RealPath(root), [], folders, followLinks, onCycle);
-        folders.Sort(StringComparer.Ordinal);
+        folders.Sort(CodePointComparer.Instance);
         return Files(root, folders);
     }
 
@@ -52,7 +55,7 @@ public static class ImageFiles
                 names = new DirectoryInfo(folder).EnumerateFiles().Where(f => HasImageExtension(f.Name)).Select(f => f.Name).ToList();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
-            names.Sort(StringComparer.Ordinal);
+            names.Sort(CodePointComparer.Instance);
             string relFolder = Path.GetRelativePath(root, folder);
             foreach (var n in names) yield return relFolder == "." ? n : Path.Combine(relFolder, n);
         }
@@ -98,8 +101,14 @@ public static class ImageFiles
     internal static void RequireDirectory(string directory)
     {
         if (!Directory.Exists(directory))
-            throw new DirectoryNotFoundException($"The folder '{directory}' does not exist.");
+            throw new DirectoryNotFoundException(File.Exists(directory)
+                ? $"'{directory}' is a file, not a folder: pass the folder that holds the images (it is searched recursively)."
+                : $"The folder '{directory}' does not exist; check the path.");
     }
+
+    /// <summary>The log line for a linked folder not entered because it links back to one of its own parents.</summary>
+    internal static Action<string>? LogCycles(TextWriter? log) =>
+        log is null ? null : cycle => log.WriteLine($"mirage: not following '{cycle}': it links back to one of its own parent folders");
 
     /// <summary>
     /// Keras's validation split of <paramref name="count"/> items: validation = the first int(count · split)
@@ -111,25 +120,9 @@ public static class ImageFiles
         int k = (int)(split * count);
         if (mode == SplitMode.Head)
             return subset == Subset.Validation ? Enumerable.Range(0, k).ToArray() : Enumerable.Range(k, count - k).ToArray();
-        var perm = Permutation.Of(count, Randomness.RandomStream.For(seed, -2, stream));
+        var perm = Randomness.Permutation.Of(count, Randomness.RandomStream.For(seed, -2, stream));
         var pick = subset == Subset.Validation ? perm.AsSpan(0, k).ToArray() : perm.AsSpan(k).ToArray();
         Array.Sort(pick);
         return pick;
-    }
-}
-
-internal static class Permutation
-{
-    /// <summary>Fisher–Yates over 0..n−1 from <paramref name="random"/>.</summary>
-    public static int[] Of(int n, Randomness.RandomStream random)
-    {
-        var p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--)
-        {
-            int j = random.NextInt(i + 1);
-            (p[i], p[j]) = (p[j], p[i]);
-        }
-        return p;
     }
 }

@@ -309,10 +309,11 @@ public sealed partial record ImageDataGeneratorOptions
 
         public (double, double) Zoom()
         {
-            const string allowed = "a float z (meaning [1 − z, 1 + z]) or a list of two numbers [lo, hi].";
+            const string allowed = "a float z in [0, 1) (meaning [1 − z, 1 + z]) or a list of two numbers [lo, hi] with 0 < lo ≤ hi.";
             if (v.ValueKind == JsonValueKind.Number)
             {
                 double z = Number();
+                if (!(z >= 0 && z < 1)) throw Fail(allowed); // report the z written, not the [1 − z, 1 + z] it would mean
                 return (1 - z, 1 + z);
             }
             if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2 || v[0].ValueKind != JsonValueKind.Number || v[1].ValueKind != JsonValueKind.Number)

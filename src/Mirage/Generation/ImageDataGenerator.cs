@@ -325,9 +325,10 @@ public sealed class ImageDataGenerator
     /// (featurewise_std_normalization) and the ZCA matrix (zca_whitening) over <paramref name="x"/>, rescaled, and with
     /// <paramref name="augment"/> over <paramref name="rounds"/> randomly transformed copies (sample i of round r uses
     /// RandomStream.For(seed, r, i)). Samples are streamed, so the data is never copied as a whole.
-    /// Rescale is applied first, as in keras-preprocessing ≥ 1.1.2 and tf.keras (1.1.0 omitted it).
+    /// Rescale is applied first, as in keras-preprocessing ≥ 1.1.1 and tf.keras; <paramref name="applyRescale"/> = false
+    /// fits on the images as given, as keras-preprocessing 1.1.0 did (its statistics are then in unscaled units).
     /// </summary>
-    public void Fit(IReadOnlyList<Image<float>> x, bool augment = false, int rounds = 1, ulong? seed = null)
+    public void Fit(IReadOnlyList<Image<float>> x, bool augment = false, int rounds = 1, ulong? seed = null, bool applyRescale = true)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.Count == 0) throw new ArgumentException("Fit needs at least one image.", nameof(x));
@@ -348,7 +349,7 @@ public sealed class ImageDataGenerator
 
         // Produces sample k into scratch: rescaled first, then augmented (Keras's order); deterministic, so later
         // passes regenerate it instead of keeping every augmented copy.
-        double rescale = o.Rescale is { } rs ? rs : 0;
+        double rescale = o.Rescale is { } rs && applyRescale ? rs : 0;
         using var scratch = new Image<float>(info);
         using var rescaled = augment && rescale != 0 ? new Image<float>(info) : null;
         Span<float> Sample(long k)

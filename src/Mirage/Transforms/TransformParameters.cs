@@ -49,12 +49,35 @@ public readonly record struct TransformParameters
             foreach (var p in doc.RootElement.EnumerateObject())
                 if (!known.Contains(p.Name))
                     throw new FormatException($"{source}: unknown parameter '{p.Name}'. Known: {string.Join(", ", known)}.");
-            return doc.RootElement.Deserialize<TransformParameters>(Json);
+            return doc.RootElement.Deserialize<TransformParameters>(Json).Validated(source);
         }
         catch (JsonException e)
         {
             throw new FormatException($"{source}: not valid transform parameters JSON ({e.Message}).", e);
         }
+    }
+
+    /// <summary>
+    /// Checks that the values make a usable transform: every number finite; angles within ±1e6 degrees and shifts within
+    /// ±1e7 pixels (beyond that sin/cos and the matrix lose all precision); zooms between 1e-6 and 1e6 in magnitude (0 is
+    /// a singular matrix); brightness ≥ 0. Errors name the parameter and the value given.
+    /// </summary>
+    public TransformParameters Validated(string source = "parameters")
+    {
+        static string F(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        void Check(bool ok, string name, double value, string rule)
+        {
+            if (!ok) throw new FormatException($"{source}: {name} must be {rule}; got {F(value)}.");
+        }
+        Check(double.IsFinite(Theta) && Math.Abs(Theta) <= 1e6, "theta", Theta, "an angle in degrees within ±1e6");
+        Check(double.IsFinite(Shear) && Math.Abs(Shear) <= 1e6, "shear", Shear, "an angle in degrees within ±1e6");
+        Check(double.IsFinite(Tx) && Math.Abs(Tx) <= 1e7, "tx", Tx, "a shift in pixels within ±1e7");
+        Check(double.IsFinite(Ty) && Math.Abs(Ty) <= 1e7, "ty", Ty, "a shift in pixels within ±1e7");
+        Check(double.IsFinite(Zx) && Math.Abs(Zx) is >= 1e-6 and <= 1e6, "zx", Zx, "a zoom factor between 1e-6 and 1e6 in magnitude (1 = none)");
+        Check(double.IsFinite(Zy) && Math.Abs(Zy) is >= 1e-6 and <= 1e6, "zy", Zy, "a zoom factor between 1e-6 and 1e6 in magnitude (1 = none)");
+        if (ChannelShiftIntensity is { } c) Check(double.IsFinite(c), "channel_shift_intensity", c, "a finite number or null");
+        if (Brightness is { } b) Check(double.IsFinite(b) && b >= 0, "brightness", b, "a factor ≥ 0 or null (1 = none)");
+        return this;
     }
 
     /// <summary>Python writes flips as true/false, 0/1 or (from numpy) 0.0/1.0; accept them all.</summary>

@@ -45,7 +45,7 @@ public class AugmentCommandTests
         var w1 = AugmentRunnerTests.Snapshot(t["w1"]);
         var w2 = AugmentRunnerTests.Snapshot(t["w2"]);
         var s7 = AugmentRunnerTests.Snapshot(t["s7"]);
-        Assert.Equal(10, w1.Count); // 9 images + manifest, mirrored folders
+        Assert.Equal(11, w1.Count); // 9 images + manifest + its settings, mirrored folders
         Assert.Contains(Path.Combine("dogs", "c_aug_2.png"), w1.Keys);
         Assert.Equal(w1.Keys.Order(), w2.Keys.Order());
         foreach (var k in w1.Keys) Assert.True(w1[k].SequenceEqual(w2[k]), $"{k} differs between --workers 1 and 2");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Mirage.Cli.Commands;
 using Mirage.Codecs;
@@ -18,11 +17,9 @@ public class BenchCommandTests
     [Fact]
     public void JsonHasTheThroughputFieldsAndTheGeneratedTreeIsDeleted()
     {
-        var sw = Stopwatch.StartNew();
         var (code, output, errors) = Run("--seconds", "0.3", "--first-seconds", "0.3", "--classes", "2", "--per-class", "6", "--target-size", "48x40",
             "--batch-size", "4", "--workers", "2", "--json");
         Assert.True(code == 0, errors);
-        Assert.True(sw.Elapsed.TotalSeconds < 10, $"took {sw.Elapsed.TotalSeconds:F1} s");
         using var doc = JsonDocument.Parse(output);
         var r = doc.RootElement;
         Assert.True(r.GetProperty("in_memory_images_per_second").GetDouble() > 0);

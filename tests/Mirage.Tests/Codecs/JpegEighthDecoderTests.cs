@@ -49,7 +49,7 @@ public class JpegEighthDecoderTests
     [MemberData(nameof(Fixtures))]
     public void FixtureDecodesToLibjpegTurbosBytesOrIsRefused(string name)
     {
-        if (!TurboJpeg.IsAvailable) return; // the oracle
+        if (!NativeDependency.TurboJpegPresent()) return; // the oracle
         var jpeg = File.ReadAllBytes(Path.Combine(FixtureDir, name));
         foreach (var mode in Modes)
         {
@@ -65,7 +65,7 @@ public class JpegEighthDecoderTests
     {
         // Smooth gradients plus noise: long runs of zeros and large coefficients in the same picture.
         using var image = new Image<byte>(h, w, gray ? 1 : 4);
-        var rng = new Randomness.RandomStream(seed);
+        var rng = new Mirage.Randomness.RandomStream(seed);
         var span = image.Span;
         for (int y = 0; y < h; y++)
             for (int x = 0; x < w; x++)
@@ -86,7 +86,7 @@ public class JpegEighthDecoderTests
     [Fact]
     public void RandomJpegsDecodeToLibjpegTurbosBytes()
     {
-        if (!TurboJpeg.IsAvailable) return;
+        if (!NativeDependency.TurboJpegPresent()) return;
         Gen.Select(Gen.Int[1, 160], Gen.Int[1, 160], Gen.Bool, Gen.Int[1, 100], Gen.Int[0, 2], Gen.ULong)
             .Sample((h, w, gray, quality, down, seed) =>
             {
@@ -109,7 +109,7 @@ public class JpegEighthDecoderTests
     [Fact]
     public void CameraSizeJpegDecodesToLibjpegTurbosBytes()
     {
-        if (!TurboJpeg.IsAvailable) return;
+        if (!NativeDependency.TurboJpegPresent()) return;
         var jpeg = SkiaJpeg(1203, 1605, gray: false, quality: 93, SKJpegEncoderDownsample.Downsample420, seed: 5);
         Assert.True(JpegEighthDecoder.TryDecode(jpeg, ColorMode.Rgb, out var own));
         own!.Dispose();
@@ -119,7 +119,7 @@ public class JpegEighthDecoderTests
     [Fact]
     public void CorruptStreamsNeverThrowAndNeverDisagreeWithLibjpegTurbo()
     {
-        if (!TurboJpeg.IsAvailable) return;
+        if (!NativeDependency.TurboJpegPresent()) return;
         // Truncations, flipped bytes and inserted markers anywhere: the decoder refuses (and the caller falls back)
         // or returns exactly what libjpeg-turbo returns.
         var sources = new[] { "s420-restart-3b.jpg", "s420-optimize.jpg", "s422.jpg", "gray-restart.jpg", "s444-17x33.jpg" }
@@ -143,7 +143,7 @@ public class JpegEighthDecoderTests
     [Fact]
     public void ACorruptRunPastTheBlockEndNeitherSkipsTheIdctNorLeaksIntoTheNextRow()
     {
-        if (!TurboJpeg.IsAvailable) return;
+        if (!NativeDependency.TurboJpegPresent()) return;
         // Found by the test above: one entropy byte of this file changed (0xD0 → 0x80) makes a chroma block's AC run
         // pass index 63, which once passed for "no AC coefficient" and left that coefficient for the next MCU row.
         var jpeg = File.ReadAllBytes(Path.Combine(FixtureDir, "s420-restart-3b.jpg"));
@@ -163,7 +163,7 @@ public class JpegEighthDecoderTests
     [Fact]
     public void DecodeForTargetAtOneEighthGivesLibjpegTurbosBytes()
     {
-        if (!TurboJpeg.IsAvailable) return;
+        if (!NativeDependency.TurboJpegPresent()) return;
         var jpeg = SkiaJpeg(1500, 2000, gray: false, quality: 90, SKJpegEncoderDownsample.Downsample420, seed: 9);
         string path = Path.Combine(Path.GetTempPath(), $"mirage-eighth-{Guid.NewGuid():N}.jpg");
         try
@@ -183,7 +183,7 @@ public class JpegEighthDecoderTests
     [MemberData(nameof(Fixtures))]
     public void ReadsTheSizeLibjpegTurboReads(string name)
     {
-        if (!TurboJpeg.IsAvailable) return;
+        if (!NativeDependency.TurboJpegPresent()) return;
         var jpeg = File.ReadAllBytes(Path.Combine(FixtureDir, name));
         Assert.True(TurboJpeg.TryReadSize(jpeg, out int w, out int h));
         Assert.True(JpegEighthDecoder.TryReadSize(jpeg, out int ow, out int oh));
@@ -194,7 +194,7 @@ public class JpegEighthDecoderTests
     [Fact]
     public void WithoutLibjpegTurboDecodeForTargetStillDecodesAtOneEighth()
     {
-        if (!TurboJpeg.IsAvailable) return; // the oracle
+        if (!NativeDependency.TurboJpegPresent()) return; // the oracle
         var jpeg = SkiaJpeg(1500, 2000, gray: false, quality: 90, SKJpegEncoderDownsample.Downsample420, seed: 3);
         using var oracle = Oracle(jpeg, ColorMode.Rgb)!;
         string dir = Path.Combine(Path.GetTempPath(), $"mirage-eighth-{Guid.NewGuid():N}");

@@ -8,14 +8,11 @@ public class AugmentRunnerTests
 {
     private static int _encodes;
 
-    private static void RawEncode(Image<byte> img, string path, ImageFormat fmt)
+    private static void RawEncode(Image<byte> img, Stream stream, ImageFormat fmt)
     {
         Interlocked.Increment(ref _encodes);
-        FakeCodec.Write(path, img.Height, img.Width, img.Channels, 0);
-        var header = File.ReadAllBytes(path).TakeWhile(b => b != '\n').Count() + 1;
-        var bytes = File.ReadAllBytes(path);
-        img.Span.CopyTo(bytes.AsSpan(header));
-        File.WriteAllBytes(path, bytes);
+        stream.Write(System.Text.Encoding.ASCII.GetBytes($"IMG {img.Height} {img.Width} {img.Channels}\n"));
+        stream.Write(img.Span);
     }
 
     private static AugmentOptions Options(ulong seed, int workers) => new()
@@ -43,7 +40,7 @@ public class AugmentRunnerTests
         AugmentRunner.Run(t["src"], t["c"], new FakeAugmenter(), Options(8, 2));
         var sa = Snapshot(t["a"]);
         var sb = Snapshot(t["b"]);
-        Assert.Equal(7 * 3 + 1, sa.Count);
+        Assert.Equal(7 * 3 + 2, sa.Count); // outputs, manifest, its settings
         Assert.Equal(sa.Keys.Order(), sb.Keys.Order());
         foreach (var k in sa.Keys) Assert.Equal(sa[k], sb[k]);
         var sc = Snapshot(t["c"]);

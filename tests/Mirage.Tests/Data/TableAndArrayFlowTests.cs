@@ -184,7 +184,7 @@ public class TableAndArrayFlowTests
     {
         using var t = new TempDir();
         var all = new List<byte[]>();
-        var rnd = new Randomness.RandomStream(5);
+        var rnd = new Mirage.Randomness.RandomStream(5);
         for (int i = 0; i < 12; i++)
         {
             FakeCodec.Write(t[$"c{i % 3}/{i}.png"], 3, 2, 3, (byte)rnd.NextInt(256));

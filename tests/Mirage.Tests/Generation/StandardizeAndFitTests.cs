@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Mirage.Generation;
 using Mirage.Imaging;
 
@@ -202,10 +201,9 @@ public class StandardizeAndFitTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var gen = new ImageDataGenerator(new() { ZcaWhitening = true });
         var images = new List<Image<float>> { new(224, 224, 3), new(224, 224, 3) };
+        // "Fast" is checked by what it does before refusing (no D×D matrix allocated), not by a wall clock.
         long before = GC.GetAllocatedBytesForCurrentThread(); // this thread only: other tests allocate in parallel
-        var sw = Stopwatch.StartNew();
         var e = Assert.Throws<MirageException>(() => gen.Fit(images));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(1), $"took {sw.Elapsed}");
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "allocated before refusing");
         Assert.Contains("D = 150528", e.Message);
         Assert.Contains("GiB", e.Message);

@@ -13,6 +13,7 @@ namespace Mirage.Tests.Kernels.Geometric;
 /// The byte bilinear path (fixed-point coordinates, 2-D weights): the per-row interior span against brute force, borders
 /// against interior on edge-case matrices, vector path against scalar path on random matrices, within 1 of the float path.
 /// </summary>
+[Collection(ProcessWideSettings.Collection)] // BandsAndTiles... sets WarpAffine.BandRows/TileWidth
 public class WarpAffineByteTests
 {
 
@@ -204,7 +205,7 @@ public class WarpAffineByteTests
     public void BandsAndTilesGiveTheSameBytesAsWholeRows()
     {
         // The kernel runs over bands of rows tile by tile; traversal order must not change a byte (row-by-row,
-        // whole rows is the reference). Results cannot depend on these knobs, so changing them is harmless to other tests.
+        // whole rows is the reference). The knobs are process-wide, hence this class's non-parallel collection.
         var rng = new RandomStream(21);
         foreach (var (h, w) in new[] { (17, 200), (130, 150), (9, 300), (70, 65) })
             foreach (int c in new[] { 1, 3, 4 })
