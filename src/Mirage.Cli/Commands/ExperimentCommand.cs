@@ -13,6 +13,7 @@ namespace Mirage.Cli.Commands;
 /// </summary>
 public static class ExperimentCommand
 {
+    /// <summary>`mirage experiment`: trains the small CNN per arm and seed and reports test macro-F1 against no augmentation; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var data = new Option<string>("--data") { Description = "Fashion-MNIST IDX folder (Debian's dataset-fashion-mnist).", DefaultValueFactory = _ => Mirage.Data.FashionMnist.DefaultDirectory };

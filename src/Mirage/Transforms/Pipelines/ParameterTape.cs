@@ -34,7 +34,7 @@ internal interface ITapeTransform : ITransform
 /// The parameters one sample actually got, in the order they apply: per applied transform, its index in the tape's
 /// transform table, input and output shape, and its unmanaged parameter struct, packed into one reused byte buffer
 /// (no boxing, no allocation per sample once warm). Serialises to JSON with each transform's name, options and
-/// parameters, and replays byte for byte (<see cref="TransformPipeline.Replay(ParameterTape, Image{byte})"/>).
+/// parameters, and replays byte for byte.
 /// </summary>
 public sealed class ParameterTape
 {
