@@ -45,7 +45,8 @@ internal static class PngGray16
             {
                 int got;
                 try { got = z.ReadAtLeast(row, row.Length, throwOnEndOfStream: false); }
-                catch (InvalidDataException e) { throw new ImageDecodeException(name, "corrupt image data", e); }
+                // zlib reports a broken stream as InvalidDataException or (ZLibException) IOException.
+                catch (Exception e) when (e is InvalidDataException or IOException) { throw new ImageDecodeException(name, "corrupt image data", e); }
                 if (got < row.Length) throw new ImageDecodeException(name, $"truncated: only {y} of {h} rows decoded");
                 var line = row.AsSpan(1);
                 Unfilter(row[0], line, previous, name);

@@ -223,7 +223,7 @@ internal static class TiffDecoder
             using var z = new ZLibStream(new MemoryStream(src.ToArray()), CompressionMode.Decompress);
             return z.ReadAtLeast(dst, dst.Length, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib's ZLibException is an IOException
         {
             throw new ImageDecodeException(name, $"corrupt TIFF: bad Deflate data ({e.Message})", e);
         }

@@ -112,13 +112,14 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     public bool TryNext([NotNullWhen(true)] out Batch<T>? batch)
     {
         // A batch whose every file was skipped (OnBadFile = Skip) is never handed out: the next one is taken instead.
-        // A whole epoch of them means nothing is readable, which would otherwise loop forever.
+        // A whole epoch of them means nothing is readable: an endless iterator would loop forever, so it says so; a
+        // finite one just ends (its SkippedFiles say why).
         for (int empty = 0; ; empty++)
         {
             if (!TryNextBuilt(out batch)) return false;
             if (batch.Count > 0) return true;
             batch.Dispose();
-            if (empty + 1 >= Length)
+            if (_options.Epochs is null && empty + 1 >= Length)
                 throw new MirageException($"Every file of a whole epoch ({Samples} files) was unreadable and skipped; see SkippedFiles for why.");
         }
     }

@@ -141,7 +141,7 @@ public class PermutationTests
         var summary = AugmentRunner.Run(t["src"], t["out"], new DrawRecorder(), new AugmentOptions
         {
             PerImage = 3, Seed = 42, Workers = 1, Decoder = FakeCodec.Decode,
-            Encoder = (img, path, fmt) => FakeCodec.Write(path, img.Height, img.Width, img.Channels, 0),
+            Encoder = (img, stream, fmt) => stream.Write(img.Span),
         });
         var draws = File.ReadLines(summary.ManifestPath).Select(l =>
         {
