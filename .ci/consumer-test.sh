@@ -10,7 +10,10 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 version="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$repo/Directory.Build.props")-ci.$(date +%s).$$"
 work="$(mktemp -d)"
 cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-cleanup() { rm -rf "$work" "$cache/mirage/$version" "$cache/mirage.cli/$version" "$cache/mirage.torchsharp/$version"; }
+cleanup() {
+  rm -rf "$work" "$cache/mirage/$version" "$cache/mirage.cli/$version" "$cache/mirage.torchsharp/$version"
+  rmdir "$cache/mirage" "$cache/mirage.cli" "$cache/mirage.torchsharp" 2>/dev/null || true  # only when now empty
+}
 trap cleanup EXIT
 trap 'echo "consumer test: FAIL (a command failed at line $LINENO)"' ERR
 fail() { echo "consumer test: FAIL ($1)"; exit 1; }
