@@ -11,6 +11,7 @@ namespace Mirage.Cli;
 /// </summary>
 public static class CliErrors
 {
+    /// <summary>Runs <paramref name="body"/> and turns an expected failure into one "mirage: error:" line on stderr; returns the exit code (0, or 1 on such a failure).</summary>
     public static int Run(Action body) => Run(Console.Error, body);
 
     /// <param name="onErrorHint">The command has --on-error: a decode failure says how to skip such files.</param>

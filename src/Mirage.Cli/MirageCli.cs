@@ -6,6 +6,7 @@ namespace Mirage.Cli;
 /// <summary>The `mirage` command: one subcommand per file under Commands/.</summary>
 public static class MirageCli
 {
+    /// <summary>The root `mirage` command with every subcommand registered.</summary>
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("Mirage: fast, deterministic, Keras-compatible image data augmentation for .NET.");

@@ -14,10 +14,15 @@ public sealed class TrainingContext
         History = history;
     }
 
+    /// <summary>The trainer running <see cref="Trainer.Fit"/>.</summary>
     public Trainer Trainer { get; }
+    /// <summary>The model being trained (a callback may read or restore its weights).</summary>
     public nn.Module<Tensor, Tensor> Model => Trainer.Model;
+    /// <summary>The optimizer stepping the model's parameters.</summary>
     public optim.Optimizer Optimizer => Trainer.Optimizer;
+    /// <summary>The options <see cref="Trainer.Fit"/> was called with.</summary>
     public FitOptions Options { get; }
+    /// <summary>Batches trained per epoch, as resolved from the options and the iterator.</summary>
     public int StepsPerEpoch { get; }
     /// <summary>The epochs finished so far.</summary>
     public History History { get; }
@@ -38,11 +43,15 @@ public sealed class TrainingContext
 /// <summary>Keras-style callback: override what you need. Called on the thread that runs <see cref="Trainer.Fit"/>.</summary>
 public abstract class Callback
 {
+    /// <summary>Once, before the first epoch (reset per-run state here).</summary>
     public virtual void OnTrainBegin(TrainingContext context) { }
+    /// <summary>At the start of epoch <paramref name="epoch"/> (0-based), before its first batch.</summary>
     public virtual void OnEpochBegin(TrainingContext context, int epoch) { }
+    /// <summary>After each training step, with that batch's loss and size.</summary>
     public virtual void OnBatchEnd(TrainingContext context, BatchRecord batch) { }
     /// <summary>After validation; <paramref name="record"/> is already in <see cref="TrainingContext.History"/>.</summary>
     public virtual void OnEpochEnd(TrainingContext context, EpochRecord record) { }
+    /// <summary>Once, after the last epoch or an early stop.</summary>
     public virtual void OnTrainEnd(TrainingContext context) { }
 }
 
@@ -51,7 +60,9 @@ public enum MonitorMode
 {
     /// <summary>Up for accuracy and F1, down for everything else (loss).</summary>
     Auto,
+    /// <summary>Lower is better (losses).</summary>
     Min,
+    /// <summary>Higher is better (accuracy, F1).</summary>
     Max,
 }
 
@@ -83,8 +94,10 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
 
     /// <summary>The epoch training stopped after (-1 if it did not stop).</summary>
     public int StoppedEpoch { get; private set; } = -1;
+    /// <summary>The epoch with the best monitored value so far (-1 before the first epoch ends).</summary>
     public int BestEpoch { get; private set; } = -1;
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(TrainingContext context)
     {
         _monitor = new MetricMonitor(monitor, mode, Math.Abs(minDelta));
@@ -93,6 +106,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
         DisposeBest();
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, EpochRecord record)
     {
         if (_monitor.Improved(record))
@@ -107,6 +121,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 0,
         context.StopTraining = true;
     }
 
+    /// <inheritdoc/>
     public override void OnTrainEnd(TrainingContext context)
     {
         if (_best is null || StoppedEpoch < 0) return;
@@ -140,8 +155,10 @@ public sealed class ModelCheckpoint(string path, string monitor = "val_loss", bo
     /// <summary>Files written so far, in order.</summary>
     public List<string> Saved { get; } = [];
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(TrainingContext context) => _monitor = new MetricMonitor(monitor, mode, 0);
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, EpochRecord record)
     {
         if (saveBestOnly && !_monitor.Improved(record)) return;
@@ -168,6 +185,7 @@ public sealed class CsvLogger(string path, bool append = false) : Callback
 {
     private readonly List<string> _lines = [];
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(TrainingContext context)
     {
         _lines.Clear();
@@ -175,6 +193,7 @@ public sealed class CsvLogger(string path, bool append = false) : Callback
         if (_lines.Count == 0) _lines.Add("epoch," + string.Join(",", EpochRecord.Names));
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, EpochRecord record)
     {
         _lines.Add(record.Epoch.ToString(CultureInfo.InvariantCulture) + "," + string.Join(",",
@@ -186,6 +205,7 @@ public sealed class CsvLogger(string path, bool append = false) : Callback
 /// <summary>Sets the learning rate at the start of each epoch: <c>schedule(epoch, currentRate)</c> (Keras's LearningRateScheduler).</summary>
 public sealed class LearningRateScheduler(Func<int, double, double> schedule) : Callback
 {
+    /// <inheritdoc/>
     public override void OnEpochBegin(TrainingContext context, int epoch)
     {
         double rate = schedule(epoch, context.LearningRate);
@@ -203,6 +223,7 @@ public sealed class ReduceLearningRateOnPlateau(string monitor = "val_loss", dou
     private MetricMonitor _monitor;
     private int _wait, _cooldown;
 
+    /// <inheritdoc/>
     public override void OnTrainBegin(TrainingContext context)
     {
         if (!(factor > 0 && factor < 1)) throw new ArgumentOutOfRangeException(nameof(factor), factor, "The factor must lie between 0 and 1.");
@@ -210,6 +231,7 @@ public sealed class ReduceLearningRateOnPlateau(string monitor = "val_loss", dou
         _wait = _cooldown = 0;
     }
 
+    /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, EpochRecord record)
     {
         bool improved = _monitor.Improved(record);
@@ -239,7 +261,10 @@ public sealed class ReduceLearningRateOnPlateau(string monitor = "val_loss", dou
 public sealed class LambdaCallback(Action<TrainingContext, BatchRecord>? onBatchEnd = null, Action<TrainingContext, EpochRecord>? onEpochEnd = null,
     Action<TrainingContext, int>? onEpochBegin = null) : Callback
 {
+    /// <inheritdoc/>
     public override void OnEpochBegin(TrainingContext context, int epoch) => onEpochBegin?.Invoke(context, epoch);
+    /// <inheritdoc/>
     public override void OnBatchEnd(TrainingContext context, BatchRecord batch) => onBatchEnd?.Invoke(context, batch);
+    /// <inheritdoc/>
     public override void OnEpochEnd(TrainingContext context, EpochRecord record) => onEpochEnd?.Invoke(context, record);
 }

@@ -18,6 +18,7 @@ public enum ProgressMode
 /// <summary>Keras's fit_generator arguments.</summary>
 public sealed record FitOptions
 {
+    /// <summary>Epochs to train (fewer when a callback stops training).</summary>
     public int Epochs { get; init; } = 1;
     /// <summary>Batches per epoch; null derives it from <see cref="SamplesPerEpoch"/>, else one pass over the iterator (its Length).</summary>
     public int? StepsPerEpoch { get; init; }
@@ -27,6 +28,7 @@ public sealed record FitOptions
     public ValidationData? Validation { get; init; }
     /// <summary>Keras's class_weight: each sample's loss is multiplied by its class's weight (missing classes: 1).</summary>
     public IReadOnlyDictionary<int, double>? ClassWeights { get; init; }
+    /// <summary>Called in order at each stage of training (early stopping, checkpoints, CSV log, schedules).</summary>
     public IReadOnlyList<Callback> Callbacks { get; init; } = [];
     /// <summary>How labels become tensors (see <see cref="TargetEncoding"/>).</summary>
     public TargetEncoding Targets { get; init; } = TargetEncoding.Auto;
@@ -34,6 +36,7 @@ public sealed record FitOptions
     public bool ClassificationMetrics { get; init; } = true;
     /// <summary>Seeds libtorch (dropout, random init of anything created during Fit) at the start; null leaves it alone.</summary>
     public long? Seed { get; init; }
+    /// <summary>Progress display: a bar on an interactive console, plain lines otherwise (Auto), or none.</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
     /// <summary>Where plain progress lines go (null: the console).</summary>
     public TextWriter? Log { get; init; }
@@ -76,9 +79,11 @@ public sealed record EpochRecord(
         _ => throw new ArgumentException($"Unknown metric '{name}'; expected one of {string.Join(", ", Names)}.", nameof(name)),
     };
 
+    /// <summary>The metric names the record's indexer accepts, Keras's spelling (loss, val_loss, lr, ...).</summary>
     public static IReadOnlyList<string> Names { get; } =
         ["loss", "accuracy", "macro_f1", "val_loss", "val_accuracy", "val_macro_f1", "lr", "seconds", "data_wait_fraction"];
 
+    /// <summary>One line with the epoch's metrics, as the progress display prints it.</summary>
     public override string ToString()
     {
         var s = string.Create(CultureInfo.InvariantCulture, $"loss {Loss:F4} · accuracy {Accuracy:F4} · macro_f1 {MacroF1:F4}");
@@ -96,10 +101,13 @@ public sealed class History
 {
     private readonly List<EpochRecord> _epochs = [];
 
+    /// <summary>One record per completed epoch, in order.</summary>
     public IReadOnlyList<EpochRecord> Epochs => _epochs;
     /// <summary>True when a callback (e.g. early stopping) ended training before the last epoch.</summary>
     public bool StoppedEarly { get; internal set; }
+    /// <summary>Training time over all epochs, in seconds.</summary>
     public double Seconds => _epochs.Sum(e => e.Seconds);
+    /// <summary>Time spent blocked waiting for the next batch over all epochs, in seconds.</summary>
     public double DataWaitSeconds => _epochs.Sum(e => e.DataWaitSeconds);
     /// <summary>Fraction of all training time spent waiting for data.</summary>
     public double DataWaitFraction => Seconds > 0 ? DataWaitSeconds / Seconds : 0;

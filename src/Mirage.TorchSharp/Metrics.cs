@@ -9,15 +9,20 @@ public sealed class ConfusionMatrix
 {
     private long[,] _counts;
 
+    /// <summary>An empty matrix for <paramref name="classes"/> classes; it grows when a larger class index is added.</summary>
     public ConfusionMatrix(int classes = 2)
     {
         _counts = new long[Math.Max(1, classes), Math.Max(1, classes)];
     }
 
+    /// <summary>Number of classes (rows and columns).</summary>
     public int Classes => _counts.GetLength(0);
+    /// <summary>Samples counted.</summary>
     public long Total { get; private set; }
+    /// <summary>Samples of class <paramref name="actual"/> predicted as <paramref name="predicted"/> (0 outside the matrix).</summary>
     public long this[int actual, int predicted] => actual < Classes && predicted < Classes ? _counts[actual, predicted] : 0;
 
+    /// <summary>Counts one sample.</summary>
     public void Add(int actual, int predicted)
     {
         if (actual < 0 || predicted < 0) throw new ArgumentOutOfRangeException(actual < 0 ? nameof(actual) : nameof(predicted), "Class indices cannot be negative.");
@@ -26,6 +31,7 @@ public sealed class ConfusionMatrix
         Total++;
     }
 
+    /// <summary>Counts a batch of samples: <paramref name="actual"/>[i] predicted as <paramref name="predicted"/>[i].</summary>
     public void Add(ReadOnlySpan<long> actual, ReadOnlySpan<long> predicted)
     {
         if (actual.Length != predicted.Length)

@@ -16,6 +16,7 @@ public sealed class MirageDataset : utils.data.Dataset
     private readonly BatchIterator<float> _iterator;
     private readonly TargetEncoding _targets;
 
+    /// <summary>Serves the samples of <paramref name="iterator"/> one at a time, labels encoded as <paramref name="targets"/> says.</summary>
     public MirageDataset(BatchIterator<float> iterator, TargetEncoding targets = TargetEncoding.Auto)
     {
         ArgumentNullException.ThrowIfNull(iterator);
@@ -28,8 +29,10 @@ public sealed class MirageDataset : utils.data.Dataset
     /// <summary>The augmentation epoch items are drawn from.</summary>
     public int Epoch { get; set; }
 
+    /// <summary>Samples in the dataset (the iterator's sample count).</summary>
     public override long Count => _iterator.Samples;
 
+    /// <summary>Sample <paramref name="index"/>, augmented for <see cref="Epoch"/>: "data" (the image tensor) and, with labels, "label".</summary>
     public override Dictionary<string, Tensor> GetTensor(long index)
     {
         if ((ulong)index >= (ulong)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"The dataset holds {Count} samples.");

@@ -15,6 +15,7 @@ public sealed class MirageLoader(BatchIterator<float> iterator, TargetEncoding t
 {
     private long _waitTicks;
 
+    /// <summary>The Mirage iterator batches are drawn from.</summary>
     public BatchIterator<float> Iterator { get; } = iterator ?? throw new ArgumentNullException(nameof(iterator));
 
     /// <summary>Total time spent blocked in <see cref="Next"/> waiting for a batch.</summary>
@@ -29,6 +30,7 @@ public sealed class MirageLoader(BatchIterator<float> iterator, TargetEncoding t
         return got ? TensorBatch.From(batch!, targets) : null;
     }
 
+    /// <summary>The batches as tensors, built ahead on the iterator's workers; dispose each one after use.</summary>
     public IEnumerator<TensorBatch> GetEnumerator()
     {
         while (Next() is { } batch) yield return batch;

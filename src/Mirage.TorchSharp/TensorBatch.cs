@@ -78,6 +78,7 @@ public sealed class TensorBatch : IDisposable
     /// <summary>The Mirage batch underneath (its <see cref="Batch{T}.SampleIndices"/>, epoch, label mode).</summary>
     public Batch<float> Batch => _batch;
 
+    /// <summary>Samples in the batch (the last batch of an epoch may hold fewer).</summary>
     public int Count => _batch.Count;
 
     /// <summary>Disposes the tensors this object created and gives up its claim on the image buffer (see the class notes).</summary>

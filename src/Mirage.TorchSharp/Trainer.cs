@@ -20,8 +20,11 @@ public sealed class Trainer
         Loss = loss ?? throw new ArgumentNullException(nameof(loss));
     }
 
+    /// <summary>The model being trained.</summary>
     public nn.Module<Tensor, Tensor> Model { get; }
+    /// <summary>The optimizer stepping the model's parameters.</summary>
     public optim.Optimizer Optimizer { get; }
+    /// <summary>Per-sample loss; Fit weights and averages it.</summary>
     public LossFunction Loss { get; }
 
     /// <summary>Seeds libtorch's generators (weight init, dropout, torch.rand): call before building the model to

@@ -10,6 +10,7 @@ namespace Mirage.Cli.Commands;
 /// <summary>`mirage apply IN OUT --params PARAMS.json`: explicit parameters on one image.</summary>
 public static class ApplyCommand
 {
+    /// <summary>`mirage apply IN OUT --params P.json`: applies explicit Keras transform parameters to one image.</summary>
     public static Command Create()
     {
         var input = new Argument<FileInfo>("IN") { Description = "An image file, or a .npy array (H×W or H×W×C; uint8 or float) used as it is." };

@@ -15,6 +15,7 @@ namespace Mirage.Cli.Commands;
 /// </summary>
 public static class AugmentCommand
 {
+    /// <summary>`mirage augment SRC OUT`: writes N augmented variants of every image, class folders mirrored, with a replayable manifest; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var src = new Argument<string>("SRC") { Description = "Folder of images (class sub-folders are mirrored)." };

@@ -42,6 +42,7 @@ public static class BenchCommand
         FillMode = FillMode.Nearest,
     };
 
+    /// <summary>`mirage bench`: images per second in memory and for the whole folder pipeline; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var dir = new Argument<string?>("DIR") { Description = "Folder with one sub-folder per class; none = a generated sample tree.", Arity = ArgumentArity.ZeroOrOne };

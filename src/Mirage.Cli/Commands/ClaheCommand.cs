@@ -9,6 +9,7 @@ namespace Mirage.Cli.Commands;
 /// <summary>`mirage clahe IN OUT`: scikit-image's equalize_adapthist on one image.</summary>
 public static class ClaheCommand
 {
+    /// <summary>`mirage clahe IN OUT`: contrast-limited adaptive histogram equalisation of one image, as scikit-image's equalize_adapthist.</summary>
     public static Command Create()
     {
         var input = new Argument<FileInfo>("IN")
@@ -38,6 +39,7 @@ public static class ClaheCommand
         return command;
     }
 
+    /// <summary>Equalises the image at <paramref name="inPath"/> and writes it to <paramref name="outPath"/> (an 8-bit image, or the float32 array for .npy).</summary>
     public static void Run(string inPath, string outPath, in ClaheParameters p, float valueRange, ColorMode colorMode)
     {
         if (!File.Exists(inPath)) throw new FileNotFoundException($"Input '{inPath}' does not exist.", inPath);

@@ -13,6 +13,7 @@ namespace Mirage.Cli.Commands;
 /// </summary>
 public static class ExperimentCommand
 {
+    /// <summary>`mirage experiment`: trains the small CNN per arm and seed and reports test macro-F1 against no augmentation; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var data = new Option<string>("--data") { Description = "Fashion-MNIST IDX folder (Debian's dataset-fashion-mnist).", DefaultValueFactory = _ => Mirage.Data.FashionMnist.DefaultDirectory };
@@ -54,6 +55,7 @@ public static class ExperimentCommand
                 var armList = parse.GetValue(arms)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                     .Select(ExperimentArm.Parse).ToList();
                 if (armList.Count == 0) throw new FormatException("--arms: name at least one arm, e.g. none,flip.");
+                RequireLibTorch();
 
                 var dataset = parse.GetValue(dir) is { } tree
                     ? ExperimentData.Folder(tree, parse.GetValue(testDir), parse.GetValue(testSplit), parse.GetValue(perClass),
@@ -88,6 +90,26 @@ public static class ExperimentCommand
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// The `mirage` tool package leaves libtorch out (Mirage.Cli.csproj: ≈ 1.2 GB); say so before reading any data
+    /// rather than failing mid-run with TorchSharp's page of advice.
+    /// </summary>
+    private static void RequireLibTorch()
+    {
+        try
+        {
+            global::TorchSharp.torch.InitializeDeviceType(global::TorchSharp.DeviceType.CPU);
+        }
+        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException)
+        {
+            throw new InvalidOperationException(
+                "experiment: libtorch (TorchSharp's native library) could not be loaded. The `mirage` tool package leaves it out " +
+                "(about 1.2 GB); run `./mirage experiment ...` from a clone of the repository, or pack the tool with " +
+                "`dotnet pack src/Mirage.Cli -c Release -p:MirageToolWithLibTorch=true` and install that. " +
+                "(" + (e.InnerException ?? e).Message.Split('\n')[0].Trim() + ")", e);
+        }
     }
 
     private static void Positive(int value, string option)

@@ -12,6 +12,7 @@ namespace Mirage.Cli.Commands;
 /// </summary>
 public static class FlowBenchCommand
 {
+    /// <summary>`mirage flow-bench`: flow_from_directory throughput and peak memory on a class-folder tree; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var dir = new Argument<string>("DIR") { Description = "Folder with one sub-folder per class." };

@@ -11,6 +11,7 @@ namespace Mirage.Cli.Commands;
 /// <summary>`mirage preview IMAGE --config CONFIG.json --out preview.png`: a grid of random variants of one photo.</summary>
 public static class PreviewCommand
 {
+    /// <summary>`mirage preview IMAGE --config C.json --out P.png`: a grid of random variants of one photo.</summary>
     public static Command Create()
     {
         var image = new Argument<FileInfo>("IMAGE") { Description = "The photo to augment (JPEG, PNG, BMP, WebP, GIF)." };

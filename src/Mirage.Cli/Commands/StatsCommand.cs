@@ -10,6 +10,7 @@ namespace Mirage.Cli.Commands;
 /// <summary>`mirage stats DIR [--target-size WxH] [--json]`: streaming per-channel mean and std of a folder tree.</summary>
 public static class StatsCommand
 {
+    /// <summary>`mirage stats DIR`: streaming per-channel mean and standard deviation of a folder tree; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var dir = new Argument<string>("DIR") { Description = "Folder of images (searched recursively, Keras's extensions plus webp)." };

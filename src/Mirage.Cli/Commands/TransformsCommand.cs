@@ -9,6 +9,7 @@ namespace Mirage.Cli.Commands;
 /// <summary>`mirage transforms [--json]`: every registered transform with its options, defaults and ranges, read from the options records.</summary>
 public static class TransformsCommand
 {
+    /// <summary>`mirage transforms`: lists every transform a pipeline config may name, with its options, defaults and ranges; output goes to <paramref name="stdout"/>/<paramref name="stderr"/> (the console when null).</summary>
     public static Command Create(TextWriter? stdout = null, TextWriter? stderr = null)
     {
         var json = new Option<bool>("--json") { Description = "Print JSON instead of text." };

@@ -9,6 +9,7 @@ namespace Mirage.Cli.Experiment;
 public sealed record ArmSummary(string Arm, int Runs, double MeanMacroF1, double SdMacroF1, double MinMacroF1, double MaxMacroF1,
     double MeanAccuracy, double? DeltaToNone, double MeanSeconds, double MeanDataWaitFraction)
 {
+    /// <summary>Groups <paramref name="runs"/> by arm: mean and spread of test macro-F1 over seeds, and the difference from the no-augmentation arm.</summary>
     public static IReadOnlyList<ArmSummary> Of(IReadOnlyList<ExperimentRun> runs)
     {
         var arms = runs.GroupBy(r => r.Arm).Select(g =>
@@ -29,6 +30,7 @@ public static class ExperimentReport
 {
     private static string F(double v, string format = "F4") => v.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>The plain-text results table printed by `mirage experiment`, one row per arm.</summary>
     public static string Table(IReadOnlyList<ArmSummary> arms)
     {
         var sb = new StringBuilder();
@@ -39,6 +41,7 @@ public static class ExperimentReport
         return sb.ToString();
     }
 
+    /// <summary>One JSON object with the settings and every run (per arm and seed), as `mirage experiment --json` prints it.</summary>
     public static string Json(ExperimentSettings settings, IReadOnlyList<ExperimentRun> runs)
     {
         using var ms = new MemoryStream();

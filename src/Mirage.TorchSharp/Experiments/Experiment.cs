@@ -10,17 +10,23 @@ namespace Mirage.TorchSharp.Experiments;
 /// <summary>Settings shared by every run of an experiment.</summary>
 public sealed record ExperimentOptions
 {
+    /// <summary>Epochs per run.</summary>
     public int Epochs { get; init; } = 15;
+    /// <summary>Each arm runs once per seed; the seed drives weight init, dropout, shuffling and augmentation.</summary>
     public IReadOnlyList<int> Seeds { get; init; } = [1, 2, 3];
+    /// <summary>Training batch size.</summary>
     public int BatchSize { get; init; } = 32;
     /// <summary>Arms with a generator draw this many times the training set per epoch (the reference's samples_per_epoch = 2N).</summary>
     public double SamplesPerEpochFactor { get; init; } = 2;
+    /// <summary>Adam's learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>Mirage worker threads building batches ahead of the training loop.</summary>
     public int Workers { get; init; } = 1;
     /// <summary>libtorch's intra-op threads (0 leaves libtorch's default).</summary>
     public int TorchThreads { get; init; }
+    /// <summary>How each run shows training progress (none by default: the caller prints one line per run).</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.None;
+    /// <summary>Where per-epoch lines go (none when null).</summary>
     public TextWriter? Log { get; init; }
 }
 
@@ -34,6 +40,7 @@ public sealed record ExperimentRun(string Arm, int Seed, double MacroF1, double 
 /// </summary>
 public static class Experiment
 {
+    /// <summary>Runs every arm of <paramref name="arms"/> once per seed on <paramref name="data"/>, yielding each run as it finishes.</summary>
     public static IEnumerable<ExperimentRun> Run(ExperimentData data, IReadOnlyList<ExperimentArm> arms, ExperimentOptions options)
     {
         if (options.TorchThreads > 0) torch.set_num_threads(options.TorchThreads);

@@ -15,6 +15,7 @@ public sealed record ExperimentData(
     string Description, IReadOnlyList<string> ClassNames,
     ImageArray TrainX, float[] TrainY, ImageArray ValidationX, float[] ValidationY, ImageArray TestX, float[] TestY)
 {
+    /// <summary>Number of classes (the length of ClassNames).</summary>
     public int Classes => ClassNames.Count;
 
     /// <summary>

@@ -5,10 +5,11 @@ namespace Mirage.TorchSharp.Experiments;
 
 /// <summary>
 /// The experiment's fixed small CNN: conv 32 3×3 → ReLU → conv 64 3×3 → ReLU → max-pool 2 → dropout 0.25 →
-/// dense 128 → ReLU → dropout 0.25 → dense classes (the shape of ../shared/peers/fmnist_anchor.py's PyTorch net).
+/// dense 128 → ReLU → dropout 0.25 → dense classes (the shape of the peers' fmnist_anchor.py PyTorch net).
 /// </summary>
 public static class SmallCnn
 {
+    /// <summary>A fresh, randomly initialised network for <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> inputs and <paramref name="classes"/> output logits.</summary>
     public static nn.Module<Tensor, Tensor> Create(int channels, int height, int width, int classes)
     {
         if (height < 6 || width < 6)

@@ -13,6 +13,7 @@ namespace Mirage.TorchSharp.Native
     /// <summary>One version requirement of a shared library (.gnu.version_r): library, version name, flags.</summary>
     public sealed class ElfVersionNeed
     {
+        /// <summary>One entry as read from .gnu.version_r.</summary>
         public ElfVersionNeed(string file, string version, ushort flags, ushort index, int flagsOffset)
         {
             File = file;
@@ -24,6 +25,7 @@ namespace Mirage.TorchSharp.Native
 
         /// <summary>The library the version is needed from, e.g. libstdc++.so.6.</summary>
         public string File { get; }
+        /// <summary>The version name, e.g. GLIBCXX_3.4.32.</summary>
         public string Version { get; }
         /// <summary>vna_flags: <see cref="ElfImage.VerFlgWeak"/> marks a requirement the loader may do without.</summary>
         public ushort Flags { get; }
@@ -31,6 +33,7 @@ namespace Mirage.TorchSharp.Native
         public ushort Index { get; }
         /// <summary>File offset of vna_flags (2 bytes, little-endian).</summary>
         public int FlagsOffset { get; }
+        /// <summary>True when the loader may start without this version.</summary>
         public bool IsWeak => (Flags & ElfImage.VerFlgWeak) != 0;
     }
 
@@ -41,6 +44,7 @@ namespace Mirage.TorchSharp.Native
     /// </summary>
     public sealed class ElfImage
     {
+        /// <summary>VER_FLG_WEAK: a version requirement the loader may do without.</summary>
         public const ushort VerFlgWeak = 0x2;
         private const uint ShtDynsym = 11, ShtGnuVerdef = 0x6ffffffd, ShtGnuVerneed = 0x6ffffffe, ShtGnuVersym = 0x6fffffff;
 
@@ -62,12 +66,15 @@ namespace Mirage.TorchSharp.Native
 
         /// <summary>The file's bytes; <see cref="MarkWeak"/> changes them in place.</summary>
         public byte[] Bytes { get; }
+        /// <summary>Every version requirement of the file, in file order.</summary>
         public IReadOnlyList<ElfVersionNeed> Needs { get; private set; }
         /// <summary>Version names the library defines (empty for one without .gnu.version_d).</summary>
         public IReadOnlyList<string> Definitions { get; }
 
+        /// <summary>Reads the ELF file at <paramref name="path"/>.</summary>
         public static ElfImage Read(string path) => new ElfImage(System.IO.File.ReadAllBytes(path), path);
 
+        /// <summary>Parses ELF bytes; <paramref name="name"/> names the file in errors.</summary>
         public static ElfImage Parse(byte[] bytes, string name) => new ElfImage(bytes, name);
 
         /// <summary>Undefined dynamic symbols that require version index <paramref name="index"/> (vna_other).</summary>
@@ -238,6 +245,7 @@ namespace Mirage.TorchSharp.Native
     /// </summary>
     public static class LibStdCxxCompat
     {
+        /// <summary>The system library whose symbol versions are checked.</summary>
         public const string Library = "libstdc++.so.6";
 
         /// <summary>Symbols that only mark a version (GCC 13's &lt;iostream&gt; initialization marker).</summary>

@@ -4,7 +4,7 @@ using Mirage.Imaging;
 namespace Mirage.Data;
 
 /// <summary>
-/// Images already in memory: one float block of <paramref name="count"/> samples laid out N×H×W×C (channels-last)
+/// Images already in memory: one float block of <paramref name="Count"/> samples laid out N×H×W×C (channels-last)
 /// or N×C×H×W (channels-first), Keras's x of flow().
 /// </summary>
 public sealed record ImageArray(float[] Data, int Count, int Height, int Width, int Channels, DataFormat Layout = DataFormat.ChannelsLast)

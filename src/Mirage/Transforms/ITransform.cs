@@ -9,7 +9,7 @@ namespace Mirage.Transforms;
 /// <summary>
 /// Anything a pipeline can hold: one transform (<see cref="Transform{TOptions, TParams}"/>) or a composition of them
 /// (<see cref="Composition"/>). Sampling is the only place randomness is drawn: each applied transform appends its
-/// typed parameters to the <paramref name="tape"/>, and everything after (apply, replay, fuse) reads the tape.
+/// typed parameters to the <see cref="ParameterTape"/>, and everything after (apply, replay, fuse) reads the tape.
 /// </summary>
 public interface ITransform
 {
