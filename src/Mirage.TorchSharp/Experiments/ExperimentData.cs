@@ -94,15 +94,10 @@ public sealed record ExperimentData(
         var b = new List<int>();
         for (int c = 0; c < classes; c++)
         {
-            var pool = Enumerable.Range(0, labels.Count).Where(i => labels[i] == c).ToArray();
-            if (first > 0 && pool.Length < first)
-                throw new ArgumentException($"{source}: class {c} has {pool.Length} images, fewer than the {first} per class asked for.");
-            var random = RandomStream.For(seed, 0, c);
-            for (int i = pool.Length - 1; i > 0; i--)
-            {
-                int j = random.NextInt(i + 1);
-                (pool[i], pool[j]) = (pool[j], pool[i]);
-            }
+            var members = Enumerable.Range(0, labels.Count).Where(i => labels[i] == c).ToArray();
+            if (first > 0 && members.Length < first)
+                throw new ArgumentException($"{source}: class {c} has {members.Length} images, fewer than the {first} per class asked for.");
+            var pool = Permutation.Of(members.Length, RandomStream.For(seed, 0, c)).Select(i => members[i]).ToArray();
             int take = first > 0 ? first : pool.Length;
             a.AddRange(pool.Take(take));
             b.AddRange(pool.Skip(take).Take(second));
