@@ -10,7 +10,7 @@ if ! /usr/bin/python3 -c 'import nbconvert, nbclient' 2>/dev/null; then
 fi
 dotnet tool restore >/dev/null
 # The assemblies the notebook's #r lines load: Mirage.Cli's closure, native libraries flat beside them.
-dotnet publish src/Mirage.Cli/Mirage.Cli.csproj -c Release -r linux-x64 --no-self-contained -o artifacts/notebook-lib --nologo -v quiet >/dev/null
+dotnet publish src/Mirage.Cli/Mirage.Cli.csproj -c Release -r linux-x64 --no-self-contained -p:MirageToolWithLibTorch=true -o artifacts/notebook-lib --nologo -v quiet >/dev/null
 # Flattening for the RID puts the package's libLibTorchSharp.so beside the DLLs, not Mirage.TorchSharp's copy patched
 # for the system's libstdc++ (src/Mirage.TorchSharp/Mirage.TorchSharp.csproj), which stays under runtimes/: use it.
 patched=artifacts/notebook-lib/runtimes/linux-x64/native/libLibTorchSharp.so

@@ -33,8 +33,9 @@ public class BenchCommandTests
         Assert.True(r.GetProperty("first_cpu_us_per_image").GetDouble() > 0);
         Assert.True(r.GetProperty("directory_cpu_us_per_image").GetDouble() > 0);
         Assert.Equal(0.3, r.GetProperty("first_seconds").GetDouble());
-        Assert.Equal(Math.Round(r.GetProperty("first_images_per_second").GetDouble() / r.GetProperty("directory_images_per_second").GetDouble(), 2),
-            Math.Round(r.GetProperty("first_to_steady").GetDouble(), 2));
+        // The JSON rounds the rates and the ratio separately: the ratio of rounded rates may differ in the last digit.
+        Assert.Equal(r.GetProperty("first_images_per_second").GetDouble() / r.GetProperty("directory_images_per_second").GetDouble(),
+            r.GetProperty("first_to_steady").GetDouble(), 0.011);
         Assert.Equal(Environment.ProcessorCount, r.GetProperty("processor_count").GetInt32());
         Assert.False(r.TryGetProperty("breakdown_read_us", out _)); // only with --breakdown
         Assert.Equal("48x40", r.GetProperty("image_size").GetString());

@@ -90,12 +90,11 @@ public sealed class TrainingGuideExampleTests : IDisposable
             Assert.Contains(line, runLines);
     }
 
-    private static string ThisFile([CallerFilePath] string path = "") => path;
-
+    // From the test's output folder, not [CallerFilePath]: CI builds map source paths to /_/ (deterministic builds).
     private static string RepositoryRoot()
     {
-        var dir = Path.GetDirectoryName(ThisFile());
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Mirage.slnx"))) dir = Path.GetDirectoryName(dir);
-        return dir ?? throw new DirectoryNotFoundException("Mirage.slnx not found above the test source.");
+        var dir = AppContext.BaseDirectory;
+        while (dir is not null && !File.Exists(Path.Combine(dir, "Mirage.slnx"))) dir = Path.GetDirectoryName(dir.TrimEnd('/'));
+        return dir ?? throw new DirectoryNotFoundException("Mirage.slnx not found above the test's output folder.");
     }
 }
