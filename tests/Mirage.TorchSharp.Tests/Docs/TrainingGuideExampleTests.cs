@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Mirage.Data;
 using Mirage.Generation;
 using TorchSharp;
@@ -83,7 +82,7 @@ public sealed class TrainingGuideExampleTests : IDisposable
         var guide = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "training.md"));
         int start = guide.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
         var block = guide[start..guide.IndexOf("```", start, StringComparison.Ordinal)];
-        var here = File.ReadAllText(ThisFile());
+        var here = File.ReadAllText(Path.Combine(RepositoryRoot(), "tests", "Mirage.TorchSharp.Tests", "Docs", "TrainingGuideExampleTests.cs"));
         var run = here[here.IndexOf("// ---- docs/training.md block starts ----", StringComparison.Ordinal)..here.IndexOf("// ---- docs/training.md block ends ----", StringComparison.Ordinal)];
         var runLines = run.Split('\n').Select(l => l.Trim()).ToHashSet();
         foreach (var line in block.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith("using ", StringComparison.Ordinal)))
