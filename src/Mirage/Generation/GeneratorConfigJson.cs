@@ -208,7 +208,7 @@ public sealed partial record ImageDataGeneratorOptions
         if (containing is not null) return $" (did you mean \"{containing}\"?)";
         foreach (var known in JsonKeys)
         {
-            int d = Levenshtein(k, known);
+            int d = EditDistance.Levenshtein(k, known);
             if (d < bestDistance)
             {
                 best = known;
@@ -216,21 +216,6 @@ public sealed partial record ImageDataGeneratorOptions
             }
         }
         return bestDistance <= Math.Max(3, key.Length / 3) ? $" (did you mean \"{best}\"?)" : "";
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
     }
 
     private static string Describe(JsonElement v) => v.ValueKind switch
