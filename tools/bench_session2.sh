@@ -39,7 +39,7 @@ tmpdir=$(mktemp -d)
 [ -d "$trees/photos1500" ] || $py "$peers/make_tree.py" "$trees/photos1500" 17 8 1500 1000 >/dev/null
 
 {
-  echo "# bench_session2 $(date -u +%FT%TZ), $(nproc --all) cores ($(nproc) usable by this shell), $(lscpu | grep -m1 'Model name' | sed 's/Model name: *//'), load $(load)"
+  echo "# bench_session2 $(date -u +%FT%TZ), $(nproc --all) cores (affinity $(taskset -pc $$ | sed "s/.*: //")), $(lscpu | grep -m1 'Model name' | sed 's/Model name: *//'), load $(load)"
   echo "# commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (+ local changes)'), seconds per window: $secs"
   pin="taskset -c 0"
   for round in $(seq 1 "$rounds"); do
@@ -47,7 +47,7 @@ tmpdir=$(mktemp -d)
     echo "# ---------------- round $round"
     # 1. 224² tree: peers (Keras, OpenCV, torchvision) and Mirage's pipeline with its first 10 s, steady rate and limit.
     run peers224 $pin $py "$peers/bench_peers.py" "$trees/office224" "$secs"
-    run torch224 $pin $py tools/peer_torchvision.py "$trees/office224" "$secs" nearest
+    run torch224 $pin $py tools/peer_torchvision.py "$trees/office224" "$secs" both
     run mirage224 $pin "${mirage[@]}" bench "$trees/office224" --workers 1 --first-seconds 10 --seconds "$secs" --breakdown
     # 2. 512×384 → 224²: OpenCV imread + resize + warpAffine (and Keras); Mirage default and with --fine-scaled-decode.
     run peers512 $pin $py "$peers/peers_scaling.py" "$trees/photos512" "$secs"
@@ -73,7 +73,7 @@ tmpdir=$(mktemp -d)
     echo "  512x384 -> 224², Mirage --fine-scaled-decode / the same OpenCV:            $(ratio "$(num mirage512fine 'flow_from_directory')" "$(num peers512 'opencv imread + resize')")"
     echo "  1500x1000 -> 224², Mirage / OpenCV with DCT-scaled decode (>= 1.3x):         $(ratio "$(num mirage1500 'flow_from_directory')" "$(num peers1500 'REDUCED_COLOR')")"
     echo "  2 workers / 1 worker, pairs (>= 1.8x): $(ratio "$(num w2_1 'flow_from_directory')" "$(num w1_1 'flow_from_directory')"), $(ratio "$(num w2_2 'flow_from_directory')" "$(num w1_2 'flow_from_directory')")"
-    echo "  in-memory random transform / OpenCV fused warpAffine (>= 3x): $(ratio "$(num mirage224 'in-memory random transform')" "$(num peers224 'opencv warpAffine')")"
+    echo "  in-memory random transform / OpenCV fused warpAffine (>= 3x): $(ratio "$(num mirage224 'img/s  in-memory random transform')" "$(num peers224 'opencv warpAffine')")"
   done
   echo
   echo "# end $(date -u +%FT%TZ), load $(load)"

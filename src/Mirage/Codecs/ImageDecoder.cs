@@ -406,18 +406,17 @@ public static class ImageDecoder
     /// </summary>
     internal static byte[] ReadFile(string path, out int length)
     {
-        using var file = RegularFile.Open(path);
+        using var file = RegularFile.OpenHandle(path, out long size);
         byte[]? buffer = null;
         try
         {
-            long size = RandomAccess.GetLength(file.SafeFileHandle);
             if (size == 0) throw new ImageDecodeException(path, "empty file (0 bytes)");
             if (size > Array.MaxLength) throw new ImageDecodeException(path, $"file too large ({size} bytes)");
             buffer = ArrayPool<byte>.Shared.Rent((int)size);
             length = 0;
             while (length < size)
             {
-                int n = RandomAccess.Read(file.SafeFileHandle, buffer.AsSpan(length, (int)size - length), length);
+                int n = RandomAccess.Read(file, buffer.AsSpan(length, (int)size - length), length);
                 if (n == 0) break; // the file shrank since its size was read: decode what is there
                 length += n;
             }
