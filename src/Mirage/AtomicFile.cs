@@ -5,8 +5,19 @@ namespace Mirage;
 /// over it, so a crash never leaves a half-written output and a reader never sees one; the temp file is removed if
 /// anything fails. (No fsync: the rename protects against a crashed process, not against power loss.)
 /// </summary>
+/// <remarks>Thread-safe: each write has its own temp name, so concurrent writers never share a temp file; two writers
+/// of the same target both succeed and the later rename wins.</remarks>
 public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="path"/> atomically through a stream: <paramref name="write"/> fills a temp file
+    /// beside it, which then replaces the target (an existing file is overwritten).</summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    /// <param name="write">Writes the content; the stream is closed by this method, not by the callback. If it throws,
+    /// the temp file is deleted, the target is left as it was, and the exception propagates.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a folder or has no folder part.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">A folder named <paramref name="path"/> exists, or the write or rename failed (disk
+    /// full, permissions); the message names <paramref name="path"/>, not the temp file.</exception>
     public static void Write(string path, Action<Stream> write)
     {
         var (full, temp) = Prepare(path);
@@ -28,6 +39,13 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (temp file, then rename over the
+    /// target).</summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    /// <param name="bytes">The whole content.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a folder or has no folder part.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">A folder named <paramref name="path"/> exists, or the write or rename failed.</exception>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
         var (full, temp) = Prepare(path);
@@ -49,6 +67,13 @@ public static class AtomicFile
         }
     }
 
+    /// <summary>Writes <paramref name="lines"/> as UTF-8 text (no BOM), each followed by
+    /// <see cref="Environment.NewLine"/>, atomically.</summary>
+    /// <param name="path">The file to write; its folder must exist.</param>
+    /// <param name="lines">The lines, enumerated once while the temp file is written.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> names a folder or has no folder part.</exception>
+    /// <exception cref="DirectoryNotFoundException">The folder of <paramref name="path"/> does not exist.</exception>
+    /// <exception cref="IOException">A folder named <paramref name="path"/> exists, or the write or rename failed.</exception>
     public static void WriteAllLines(string path, IEnumerable<string> lines) => Write(path, s =>
     {
         using var writer = new StreamWriter(s, leaveOpen: true);
@@ -59,12 +84,16 @@ public static class AtomicFile
     /// True for a name of this class's temp files (<c>.{name}.{32 hex digits}.tmp</c>). One left behind means its
     /// writer was killed (kill -9, power loss) before the rename; nothing else reads it, so a resume removes it.
     /// </summary>
+    /// <param name="fileName">A file name without its folder.</param>
     public static bool IsTempName(string fileName) =>
         fileName.Length >= 39 && fileName[0] == '.' && fileName.EndsWith(".tmp", StringComparison.Ordinal) && fileName[^37] == '.'
         && fileName.AsSpan(fileName.Length - 36, 32).IndexOfAnyExcept("0123456789abcdef") < 0;
 
     /// <summary>Deletes this class's temp files left under <paramref name="folder"/> (recursively); returns how many.
     /// Call only when no other writer works in that folder.</summary>
+    /// <param name="folder">The folder to clean; it must exist. Symbolic links and unreadable folders are skipped.</param>
+    /// <returns>How many temp files were found and deleted (a delete that fails for I/O or permission reasons is
+    /// ignored, and still counted).</returns>
     public static int RemoveStale(string folder)
     {
         int removed = 0;

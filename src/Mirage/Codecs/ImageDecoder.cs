@@ -12,6 +12,8 @@ namespace Mirage.Codecs;
 /// No colour management (embedded ICC profiles are ignored, as Pillow does) and, by default, no EXIF rotation
 /// (Keras ignores it). Every failure is an <see cref="ImageDecodeException"/> naming the file and the reason.
 /// </summary>
+/// <remarks>Thread-safe: every method may be called from many threads at once (libjpeg-turbo handles are per thread).
+/// Every returned image is new and owned by the caller.</remarks>
 public static class ImageDecoder
 {
     internal const string SupportedFormats = "PNG, JPEG, BMP, WebP, GIF, PNM, TIFF";
@@ -24,13 +26,28 @@ public static class ImageDecoder
     public const long DefaultMaxPixels = 178_956_970;
 
     /// <summary>Decodes the file at <paramref name="path"/>; throws <see cref="ImageDecodeException"/> naming the file.</summary>
+    /// <param name="path">The image file; only a regular file is opened (a FIFO or device is refused, never waited on).</param>
+    /// <param name="mode">Channels of the result: Grayscale 1, Rgb 3, Rgba 4 (Keras color_mode).</param>
+    /// <returns>An HWC byte image at the stored size, EXIF orientation not applied (as Keras); the caller owns and
+    /// disposes it.</returns>
+    /// <exception cref="ImageDecodeException">The file is missing, not a regular file, empty, truncated, corrupt, not a
+    /// supported format, or its header claims more than <see cref="DefaultMaxPixels"/> pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     public static Image<byte> Decode(string path, ColorMode mode) => Decode(path, mode, applyOrientation: false);
 
     /// <summary>
     /// Decodes the file at <paramref name="path"/>. With <paramref name="applyOrientation"/> the EXIF orientation is
     /// applied (the image comes out as a viewer shows it); Keras does not do this, so it is off by default.
     /// </summary>
+    /// <param name="path">The image file; only a regular file is opened.</param>
+    /// <param name="mode">Channels of the result: Grayscale 1, Rgb 3, Rgba 4 (Keras color_mode).</param>
+    /// <param name="applyOrientation">Rotate/mirror by the EXIF orientation (orientations 5..8 swap height and width).</param>
     /// <param name="maxPixels">Files whose header claims more pixels are refused before decoding (decompression bombs).</param>
+    /// <returns>An HWC byte image; the caller owns and disposes it.</returns>
+    /// <exception cref="ImageDecodeException">The file is missing, not a regular file, empty, truncated, corrupt, not a
+    /// supported format, or claims more than <paramref name="maxPixels"/> pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value, or
+    /// <paramref name="maxPixels"/> is less than 1.</exception>
     public static Image<byte> Decode(string path, ColorMode mode, bool applyOrientation, long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -52,6 +69,17 @@ public static class ImageDecoder
     /// most of the work for camera-size photos (without libjpeg-turbo, only at 1/8, by Mirage's own decoder); other
     /// formats decode at full size. The caller resizes the result.
     /// </summary>
+    /// <param name="path">The image file; only a regular file is opened.</param>
+    /// <param name="mode">Channels of the result: Grayscale 1, Rgb 3, Rgba 4.</param>
+    /// <param name="minWidth">Smallest acceptable width in pixels; 0 for no reduction.</param>
+    /// <param name="minHeight">Smallest acceptable height in pixels; 0 for no reduction.</param>
+    /// <param name="maxPixels">Decompression-bomb limit on the stored size; at least 1.</param>
+    /// <returns>An HWC byte image at least <paramref name="minWidth"/> × <paramref name="minHeight"/> (unless the
+    /// stored image is smaller); the caller owns and disposes it.</returns>
+    /// <remarks>A reduced JPEG is low-passed by the DCT scale, so its pixels differ from a full decode followed by a
+    /// resize (Keras's load_img).</remarks>
+    /// <exception cref="ImageDecodeException">The file cannot be read as an image or claims too many pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is undefined or <paramref name="maxPixels"/> &lt; 1.</exception>
     public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight, long maxPixels = DefaultMaxPixels)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -101,14 +129,31 @@ public static class ImageDecoder
         return DecodeCore(data, mode, applyOrientation: false, name, maxPixels, minW, minH);
     }
 
+    /// <remarks>Set the environment variable MIRAGE_DISABLE_TURBOJPEG=1 before the first decode to force SkiaSharp.</remarks>
     /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>
     public static string JpegDecoder => TurboJpeg.IsAvailable ? "libjpeg-turbo" : "SkiaSharp";
 
     /// <summary>Decodes encoded bytes; <paramref name="sourceName"/> names the input in errors.</summary>
+    /// <param name="data">The whole encoded file.</param>
+    /// <param name="mode">Channels of the result: Grayscale 1, Rgb 3, Rgba 4.</param>
+    /// <param name="sourceName">Names the input in error messages (a file name, a URL, an archive entry).</param>
+    /// <returns>An HWC byte image, EXIF orientation not applied; the caller owns and disposes it.</returns>
+    /// <exception cref="ImageDecodeException"><paramref name="data"/> is empty, truncated, corrupt, unsupported, or
+    /// claims more than <see cref="DefaultMaxPixels"/> pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value.</exception>
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName) =>
         Decode(data, mode, sourceName, applyOrientation: false);
 
     /// <summary>Decodes encoded bytes, optionally applying the EXIF orientation.</summary>
+    /// <param name="data">The whole encoded file.</param>
+    /// <param name="mode">Channels of the result: Grayscale 1, Rgb 3, Rgba 4.</param>
+    /// <param name="sourceName">Names the input in error messages.</param>
+    /// <param name="applyOrientation">Rotate/mirror by the EXIF orientation (Keras does not).</param>
+    /// <param name="maxPixels">Decompression-bomb limit on the size the header claims; at least 1.</param>
+    /// <returns>An HWC byte image; the caller owns and disposes it.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="sourceName"/> is null.</exception>
+    /// <exception cref="ImageDecodeException"><paramref name="data"/> cannot be read as an image or claims too many pixels.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is undefined or <paramref name="maxPixels"/> &lt; 1.</exception>
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, bool applyOrientation,
         long maxPixels = DefaultMaxPixels)
     {
@@ -118,6 +163,9 @@ public static class ImageDecoder
     }
 
     /// <summary>Reads size, format, orientation and alpha from the header without decoding pixels.</summary>
+    /// <param name="path">The image file; only a regular file is opened, and only its header is read (except PNM and
+    /// TIFF, which are read whole).</param>
+    /// <exception cref="ImageDecodeException">The file is missing, empty, unreadable, or not a supported image.</exception>
     public static ImageFileInfo ReadInfo(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -148,6 +196,9 @@ public static class ImageDecoder
     }
 
     /// <summary>Reads size, format, orientation and alpha from encoded bytes without decoding pixels.</summary>
+    /// <param name="data">The encoded file (its header suffices for PNG, JPEG, GIF, BMP, WebP).</param>
+    /// <param name="sourceName">Names the input in error messages.</param>
+    /// <exception cref="ImageDecodeException"><paramref name="data"/> is empty or not a supported image.</exception>
     public static unsafe ImageFileInfo ReadInfo(ReadOnlySpan<byte> data, string sourceName)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -342,7 +393,12 @@ public static class ImageDecoder
             : $"the decoder failed ({result})");
     }
 
+    /// <summary>A Skia codec for <paramref name="stream"/>, or an <see cref="ImageDecodeException"/> saying why there is none
+    /// (not an image, truncated, corrupt header, a format outside Keras's).</summary>
+    /// <param name="stream">The encoded input; left to its owner (also on failure).</param>
+    /// <param name="name">Names the input in errors.</param>
     /// <param name="head">The first bytes of the input (at least 12 when available), to classify a failure.</param>
+    /// <param name="length">The input's length in bytes, compared with the length its header declares.</param>
     private static SKCodec CreateCodec(SKStream stream, string name, ReadOnlySpan<byte> head, long length)
     {
         var codec = SKCodec.Create(stream, out var result);

@@ -4,9 +4,12 @@ using SkiaSharp;
 
 namespace Mirage.Codecs;
 
+/// <summary>The formats <see cref="ImageEncoder"/> writes (the save_format of Keras's flow methods; Keras's default is png).</summary>
 public enum ImageFormat
 {
+    /// <summary>Lossless PNG, 8 bits per channel; the quality argument is checked but has no effect.</summary>
     Png,
+    /// <summary>Baseline JPEG; quality 1..100. Alpha is dropped without compositing.</summary>
     Jpeg,
     /// <summary>Lossy WebP; quality 1..100.</summary>
     Webp,
@@ -21,9 +24,21 @@ public enum ImageFormat
 /// </summary>
 public static class ImageEncoder
 {
+    /// <summary>Quality used when none is given: 95, on the 1..100 scale of JPEG and WebP (Keras saves JPEG at
+    /// Pillow's default, 75; pass 75 for files of a similar size).</summary>
     public const int DefaultQuality = 95;
 
     /// <summary>Encodes and writes; the format comes from <paramref name="format"/> or else the file extension.</summary>
+    /// <param name="image">An 8-bit image with 1, 3 or 4 channels; not modified.</param>
+    /// <param name="path">The file to write; its folder must exist. Written atomically (<see cref="AtomicFile"/>), replacing
+    /// an existing file.</param>
+    /// <param name="format">The format, or null to take it from the extension of <paramref name="path"/>.</param>
+    /// <param name="quality">1..100: JPEG/WebP quality, lossless WebP compression effort; ignored by PNG.</param>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or, with no <paramref name="format"/>, has an
+    /// extension other than .png, .jpg, .jpeg, .webp; or the image has a channel count other than 1, 3, 4.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> is outside 1..100, or
+    /// <paramref name="format"/> is undefined.</exception>
+    /// <exception cref="IOException">The file cannot be written (the message names <paramref name="path"/>).</exception>
     public static void Save(Image<byte> image, string path, ImageFormat? format = null, int quality = DefaultQuality)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -34,6 +49,13 @@ public static class ImageEncoder
     }
 
     /// <summary>Encodes to bytes in memory.</summary>
+    /// <param name="image">An 8-bit image with 1, 3 or 4 channels; not modified.</param>
+    /// <param name="format">The format to encode.</param>
+    /// <param name="quality">1..100: JPEG/WebP quality, lossless WebP compression effort; ignored by PNG.</param>
+    /// <returns>The complete encoded file, a new array.</returns>
+    /// <exception cref="ArgumentException">The image has a channel count other than 1, 3 or 4.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> is outside 1..100, or
+    /// <paramref name="format"/> is undefined.</exception>
     public static byte[] Encode(Image<byte> image, ImageFormat format, int quality = DefaultQuality)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -42,6 +64,9 @@ public static class ImageEncoder
     }
 
     /// <summary>.png, .jpg/.jpeg, .webp (case-insensitive); anything else is an <see cref="ArgumentException"/>.</summary>
+    /// <param name="path">A file name or path; only its extension is read.</param>
+    /// <returns>Png, Jpeg or Webp (lossy); lossless WebP is never inferred.</returns>
+    /// <exception cref="ArgumentException">The extension is not one of those four.</exception>
     public static ImageFormat FormatFromExtension(string path)
     {
         ArgumentNullException.ThrowIfNull(path);

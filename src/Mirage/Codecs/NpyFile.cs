@@ -18,8 +18,14 @@ public enum NpyDType
 }
 
 /// <summary>An array read from a .npy file: C-order values and their shape. Exactly one of Bytes/Floats is set.</summary>
+/// <param name="Shape">numpy's shape, outermost first (an image is (H, W) or (H, W, C)); may be empty (a scalar).</param>
+/// <param name="DType">The element type stored in the file (Float64 is returned as floats).</param>
+/// <param name="Bytes">The values of a UInt8 file in C order, else null.</param>
+/// <param name="Floats">The values of a Float32 or Float64 file in C order, else null.</param>
 public sealed record NpyArray(int[] Shape, NpyDType DType, byte[]? Bytes, float[]? Floats)
 {
+    /// <summary>Number of elements: the product of <see cref="Shape"/> (1 for a scalar).</summary>
+    /// <exception cref="OverflowException">The product does not fit in a <see cref="long"/>.</exception>
     public long Count => NpyFile.Product(Shape);
 }
 
@@ -31,6 +37,10 @@ public static class NpyFile
 {
     private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
+    /// <summary>Reads a whole .npy file.</summary>
+    /// <param name="path">The .npy file.</param>
+    /// <exception cref="MirageException">The file cannot be read, is not .npy, is Fortran-ordered, has an unsupported
+    /// dtype or version, or is truncated; the message names <paramref name="path"/>.</exception>
     public static NpyArray Read(string path)
     {
         byte[] file;
@@ -43,6 +53,10 @@ public static class NpyFile
     }
 
     /// <summary>Parses .npy bytes; <paramref name="source"/> names the file in errors.</summary>
+    /// <param name="file">The whole file.</param>
+    /// <param name="source">Names the input in error messages.</param>
+    /// <returns>A new array; big-endian data is converted to the machine's order.</returns>
+    /// <exception cref="MirageException">Not .npy, Fortran-ordered, an unsupported dtype or version, or truncated.</exception>
     public static NpyArray Parse(ReadOnlySpan<byte> file, string source)
     {
         if (file.Length < 10 || !file[..6].SequenceEqual(Magic))
@@ -108,6 +122,9 @@ public static class NpyFile
     }
 
     /// <summary>Reads any supported dtype as float (uint8 values become 0..255).</summary>
+    /// <param name="path">The .npy file.</param>
+    /// <returns>The values in C order (a new array) and numpy's shape.</returns>
+    /// <exception cref="MirageException">The file cannot be read or parsed.</exception>
     public static (float[] Data, int[] Shape) ReadFloat(string path)
     {
         var a = Read(path);
@@ -118,6 +135,9 @@ public static class NpyFile
     }
 
     /// <summary>Reads a uint8 file.</summary>
+    /// <param name="path">The .npy file.</param>
+    /// <returns>The values in C order (a new array) and numpy's shape.</returns>
+    /// <exception cref="MirageException">The file cannot be read or parsed, or its dtype is not uint8.</exception>
     public static (byte[] Data, int[] Shape) ReadBytes(string path)
     {
         var a = Read(path);
@@ -126,6 +146,10 @@ public static class NpyFile
     }
 
     /// <summary>Reads an (H, W) or (H, W, C) array as a float image.</summary>
+    /// <param name="path">The .npy file; any supported dtype (uint8 gives 0..255).</param>
+    /// <returns>A new HWC image (a 2-D array gives 1 channel); the caller owns and disposes it.</returns>
+    /// <exception cref="MirageException">The file cannot be read or parsed, or is not 2-D or 3-D.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is 0.</exception>
     public static Image<float> ReadImageFloat(string path)
     {
         var (data, shape) = ReadFloat(path);
@@ -136,6 +160,10 @@ public static class NpyFile
     }
 
     /// <summary>Reads an (H, W) or (H, W, C) uint8 array as a byte image.</summary>
+    /// <param name="path">The .npy file; its dtype must be uint8.</param>
+    /// <returns>A new HWC image (a 2-D array gives 1 channel); the caller owns and disposes it.</returns>
+    /// <exception cref="MirageException">The file cannot be read or parsed, is not uint8, or is not 2-D or 3-D.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is 0.</exception>
     public static Image<byte> ReadImageByte(string path)
     {
         var (data, shape) = ReadBytes(path);
@@ -145,17 +173,35 @@ public static class NpyFile
         return image;
     }
 
+    /// <summary>Writes little-endian float32 ('&lt;f4') values in C order, atomically.</summary>
+    /// <param name="path">The file to write; its folder must exist; an existing file is replaced.</param>
+    /// <param name="data">The values in C order.</param>
+    /// <param name="shape">numpy's shape, outermost first; its product must equal the length of <paramref name="data"/>.</param>
+    /// <exception cref="ArgumentException">A dimension is negative, or the shape does not match the data length.</exception>
+    /// <exception cref="MirageException">The file cannot be written.</exception>
     public static void Write(string path, ReadOnlySpan<float> data, ReadOnlySpan<int> shape) =>
         WriteRaw(path, "<f4", MemoryMarshal.AsBytes(data), data.Length, shape);
 
+    /// <summary>Writes uint8 ('|u1') values in C order, atomically.</summary>
+    /// <param name="path">The file to write; its folder must exist; an existing file is replaced.</param>
+    /// <param name="data">The values in C order.</param>
+    /// <param name="shape">numpy's shape, outermost first; its product must equal the length of <paramref name="data"/>.</param>
+    /// <exception cref="ArgumentException">A dimension is negative, or the shape does not match the data length.</exception>
+    /// <exception cref="MirageException">The file cannot be written.</exception>
     public static void Write(string path, ReadOnlySpan<byte> data, ReadOnlySpan<int> shape) =>
         WriteRaw(path, "|u1", data, data.Length, shape);
 
     /// <summary>Writes an image as (H, W, C).</summary>
+    /// <param name="path">The file to write (float32); its folder must exist; an existing file is replaced.</param>
+    /// <param name="image">The image; not modified.</param>
+    /// <exception cref="MirageException">The file cannot be written.</exception>
     public static void Write(string path, Image<float> image) =>
         Write(path, image.Span, [image.Height, image.Width, image.Channels]);
 
     /// <summary>Writes an image as (H, W, C).</summary>
+    /// <param name="path">The file to write (uint8); its folder must exist; an existing file is replaced.</param>
+    /// <param name="image">The image; not modified.</param>
+    /// <exception cref="MirageException">The file cannot be written.</exception>
     public static void Write(string path, Image<byte> image) =>
         Write(path, image.Span, [image.Height, image.Width, image.Channels]);
 

@@ -74,6 +74,12 @@ internal static unsafe class TurboJpeg
     /// corrupt or truncated file — and the caller falls back to SkiaSharp, which decodes what it can and otherwise
     /// says precisely what is wrong.
     /// </summary>
+    /// <param name="data">The whole JPEG file.</param>
+    /// <param name="mode">Channels of the result (Pillow's conversions).</param>
+    /// <param name="image">The decoded image (the caller owns it), or null when false is returned.</param>
+    /// <param name="minWidth">Smallest acceptable width; 0 for a full-size decode.</param>
+    /// <param name="minHeight">Smallest acceptable height; 0 for a full-size decode.</param>
+    /// <param name="ownEighthDecoder">Let Mirage's 1/8 decoder take a 1/8-scale request (same bytes, faster).</param>
     /// <param name="maxPixels">A header claiming more pixels is not decoded here (false); Skia then reports it.</param>
     public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, out Image<byte>? image,
         int minWidth = 0, int minHeight = 0, bool ownEighthDecoder = true, long maxPixels = ImageDecoder.DefaultMaxPixels)

@@ -11,21 +11,37 @@ using Mirage.Transforms;
 namespace Mirage.Data;
 
 /// <summary>Options of <see cref="AugmentRunner"/> (the `mirage augment` command).</summary>
+/// <remarks>The settings that shape the outputs (seed, per-image count, size, mode, format, prefix, config …) are
+/// recorded beside the manifest; a resume with different ones is refused unless <see cref="Overwrite"/> is set.</remarks>
 public sealed record AugmentOptions
 {
     /// <summary>Augmented variants written per source image.</summary>
     public int PerImage { get; init; } = 1;
+    /// <summary>The run's seed: variant v of a source draws from RandomStream.For(seed, v, id of its relative path);
+    /// default 0.</summary>
     public ulong Seed { get; init; }
+    /// <summary>Images processed in parallel; ≥ 1 (default 1). The outputs do not depend on it.</summary>
     public int Workers { get; init; } = 1;
+    /// <summary>(height, width) to resize every source to before augmenting, or null (default) to keep each size.</summary>
     public (int Height, int Width)? TargetSize { get; init; }
+    /// <summary>Pillow's filter for the resize to <see cref="TargetSize"/>; default nearest (Keras's).</summary>
     public ResizeInterpolation Interpolation { get; init; } = ResizeInterpolation.Nearest;
+    /// <summary>Crop to the target's aspect ratio before resizing (Keras's keep_aspect_ratio).</summary>
     public bool KeepAspectRatio { get; init; }
+    /// <summary>Keras's color_mode the sources are decoded in (and the outputs written in); default RGB.</summary>
     public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+    /// <summary>Output format; default PNG.</summary>
     public ImageFormat Format { get; init; } = ImageFormat.Png;
+    /// <summary>Middle part of each output name, <c>{stem}_{prefix}_{v}.{ext}</c>; default <c>aug</c>. A file-name part:
+    /// no path separators, <c>:</c>, <c>..</c> or control characters.</summary>
     public string Prefix { get; init; } = "aug";
+    /// <summary>Throw on an unreadable source (the default) or skip it and report it in the summary.</summary>
     public BadFilePolicy OnBadFile { get; init; } = BadFilePolicy.Throw;
+    /// <summary>Enter symbolic links to folders when listing sources (cycles are skipped).</summary>
     public bool FollowLinks { get; init; }
+    /// <summary>Receives skipped files, removed temp files and link cycles; null (default) writes nowhere.</summary>
     public TextWriter? Log { get; init; }
+    /// <summary>A thread-safe custom decoder, or null (default) for <see cref="ImageDecoder"/>.</summary>
     public Func<string, ColorMode, Image<byte>>? Decoder { get; init; }
     /// <summary>Decompression-bomb guard (see <see cref="FileFlowOptions.MaxPixels"/>); also bounds <see cref="TargetSize"/>.</summary>
     public long MaxPixels { get; init; } = ImageDecoder.DefaultMaxPixels;
@@ -45,8 +61,14 @@ public sealed record AugmentOptions
 }
 
 /// <summary>What a run did.</summary>
+/// <param name="Sources">Source images found.</param>
+/// <param name="Written">Outputs written by this run.</param>
+/// <param name="AlreadyDone">Outputs a previous run had written (listed in the manifest and on disk), not redone.</param>
+/// <param name="Skipped">Unreadable sources left out (under <see cref="BadFilePolicy.Skip"/>), in listing order.</param>
+/// <param name="ManifestPath">The full path of the manifest.</param>
 public sealed record AugmentSummary(int Sources, int Written, int AlreadyDone, IReadOnlyList<BadFile> Skipped, string ManifestPath)
 {
+    /// <summary>One line for a log: counts, and each skipped file with its reason.</summary>
     public override string ToString() =>
         $"{Sources} source image(s): wrote {Written} augmented image(s), {AlreadyDone} already done" +
         (Skipped.Count == 0 ? "" : $", skipped {Skipped.Count} unreadable file(s): " + string.Join("; ", Skipped.Select(s => $"{s.Path} ({s.Reason})")));
@@ -60,10 +82,30 @@ public sealed record AugmentSummary(int Sources, int Written, int AlreadyDone, I
 /// </summary>
 public static class AugmentRunner
 {
+    /// <summary>The manifest's file name in the output folder: one JSON object per output, sorted by output path.</summary>
     public const string ManifestName = "manifest.jsonl";
     /// <summary>The run's settings beside the manifest: a resume must match them.</summary>
     public const string SettingsName = "manifest.settings.json";
 
+    /// <summary>Augments every image under <paramref name="sourceDir"/> into <paramref name="outDir"/>, resuming a previous
+    /// run with the same settings.</summary>
+    /// <param name="sourceDir">The images, found recursively (Keras's extensions); never written to.</param>
+    /// <param name="outDir">The output folder (created if missing); must differ from <paramref name="sourceDir"/>. One run
+    /// per folder at a time (an advisory lock).</param>
+    /// <param name="augmenter">Draws and applies each variant (its Standardize is not called: outputs are images).</param>
+    /// <param name="options">Variants, seed, workers, resize, format, bad-file policy, overwrite, cancellation.</param>
+    /// <param name="progress">Called with (sources done, total) from worker threads; or null.</param>
+    /// <returns>What was written, already done and skipped.</returns>
+    /// <remarks>Every output is written atomically and journalled in the manifest as it is written, so a killed run
+    /// resumes where it stopped; the final manifest is sorted, so equal runs give identical manifests.</remarks>
+    /// <exception cref="ArgumentOutOfRangeException">PerImage or Workers is below 1.</exception>
+    /// <exception cref="ArgumentException">The prefix is not a file-name part, MaxPixels or TargetSize is invalid, or the
+    /// two folders are the same.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="sourceDir"/> does not exist.</exception>
+    /// <exception cref="MirageException"><paramref name="outDir"/> holds a run with other settings and Overwrite is off.</exception>
+    /// <exception cref="IOException">Another run holds the output folder, or a write failed.</exception>
+    /// <exception cref="ImageDecodeException">A source is unreadable and the policy is Throw.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="AugmentOptions.Cancellation"/> was triggered.</exception>
     public static AugmentSummary Run(string sourceDir, string outDir, ISampleAugmenter augmenter, AugmentOptions options, Action<int, int>? progress = null)
     {
         if (options.PerImage < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PerImage, "--per-image must be at least 1.");

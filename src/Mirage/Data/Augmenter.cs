@@ -11,15 +11,24 @@ namespace Mirage.Data;
 /// </summary>
 public interface ISampleAugmenter
 {
+    /// <summary>Draws one sample's parameters (the only place randomness is used).</summary>
+    /// <param name="shape">The sample's shape.</param>
+    /// <param name="random">The sample's stream, derived from (seed, epoch, index); advanced.</param>
     TransformParameters Sample(ImageInfo shape, ref RandomStream random);
 
     /// <summary>Writes the transformed <paramref name="src"/> into <paramref name="dst"/> (same shape).</summary>
+    /// <param name="src">The loaded sample; not modified.</param>
+    /// <param name="dst">Receives the result; the same shape, a different image.</param>
+    /// <param name="parameters">What <see cref="Sample"/> drew.</param>
     void Apply(Image<float> src, Image<float> dst, in TransformParameters parameters);
 
     /// <summary>In place; runs after <see cref="Apply"/> (Keras's standardize).</summary>
+    /// <param name="x">The augmented sample, changed in place.</param>
     void Standardize(Image<float> x);
 
     /// <summary>The generator as an augmenter.</summary>
+    /// <param name="generator">The generator whose GetRandomTransform, ApplyTransform and Standardize are used.</param>
+    /// <returns>An augmenter that also lets the batch iterator fuse warp and normalisation for byte sources.</returns>
     public static ISampleAugmenter Of(ImageDataGenerator generator) => new GeneratorAugmenter(generator);
 }
 

@@ -12,11 +12,20 @@ public enum BadFilePolicy
 }
 
 /// <summary>A file left out under <see cref="BadFilePolicy.Skip"/>: which one, why, and in which epoch.</summary>
+/// <param name="Path">The file, as the source names it.</param>
+/// <param name="Reason">Why it could not be read (<see cref="Codecs.ImageDecodeException.Reason"/>).</param>
+/// <param name="Index">The sample's position in the source.</param>
+/// <param name="Epoch">The epoch in which it failed (0 for an augment run or a statistics pass).</param>
 public sealed record BadFile(string Path, string Reason, int Index, int Epoch);
 
 /// <summary>What happened in one epoch, raised when its last batch has been handed out.</summary>
+/// <param name="Epoch">The epoch, from 0.</param>
+/// <param name="Batches">Batches handed out in the epoch.</param>
+/// <param name="Samples">Samples in those batches (skipped files not counted).</param>
+/// <param name="Skipped">Files left out in the epoch, in index order.</param>
 public sealed record EpochSummary(int Epoch, int Batches, int Samples, IReadOnlyList<BadFile> Skipped)
 {
+    /// <summary>One line for a log: counts, and each skipped file with its reason.</summary>
     public override string ToString() => Skipped.Count == 0
         ? $"epoch {Epoch}: {Samples} samples in {Batches} batches"
         : $"epoch {Epoch}: {Samples} samples in {Batches} batches; skipped {Skipped.Count} unreadable file(s): " +

@@ -17,10 +17,18 @@ public sealed class BatchArray
         Count = count;
     }
 
+    /// <summary>What the array is: <c>y</c> (or the table column of a multi-output label), <c>x1</c>, <c>x2</c> … for extra
+    /// inputs, <c>sample_weight</c>.</summary>
     public string Name { get; }
+    /// <summary>Values per sample (e.g. the number of classes for one-hot labels, 1 for sparse ones).</summary>
     public int Width { get; }
+    /// <summary>Samples held; the batch's <see cref="Batch{T}.Count"/>.</summary>
     public int Count { get; internal set; }
+    /// <summary>All values, (Count, Width) row-major. A view of the batch's pooled buffer: invalid after the batch is
+    /// disposed.</summary>
     public Span<float> Span => _buffer.AsSpan(0, Count * Width);
+    /// <summary>The <see cref="Width"/> values of sample <paramref name="sample"/> (its position in the batch).</summary>
+    /// <param name="sample">0 to <see cref="Count"/> − 1 (not checked against Count, only against the buffer).</param>
     public Span<float> Of(int sample) => _buffer.AsSpan(sample * Width, Width);
     internal float[] Buffer => _buffer;
 }
@@ -30,6 +38,9 @@ public sealed class BatchArray
 /// channels-first), the dataset positions of its samples, and their labels, extra inputs and sample weights.
 /// Dispose returns the buffers to the pool (optional, but a steady-state epoch then allocates almost nothing).
 /// </summary>
+/// <remarks>The batch owns its buffers until disposed; every span it hands out is a view of them, so copy what you
+/// keep (e.g. into a tensor) before disposing. Not synchronised: one consumer per batch.</remarks>
+/// <typeparam name="T">float or byte, as the iterator that made it.</typeparam>
 public sealed class Batch<T> : IDisposable where T : unmanaged
 {
     private T[]? _x;
@@ -52,6 +63,7 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
         _indices = ArrayPool<int>.Shared.Rent(Math.Max(1, capacity));
     }
 
+    /// <summary>The epoch this batch belongs to, from 0.</summary>
     public int Epoch { get; }
     /// <summary>Position of this batch in its epoch.</summary>
     public int Index { get; }
@@ -59,18 +71,29 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
     public int Count { get; internal set; }
     /// <summary>Height × width × channels of one sample.</summary>
     public ImageInfo SampleShape { get; }
+    /// <summary>Layout of <see cref="X"/>: (N, H, W, C) or (N, C, H, W).</summary>
     public DataFormat DataFormat { get; }
+    /// <summary>The flow's class_mode: what <see cref="Outputs"/> hold.</summary>
     public ClassMode LabelMode { get; }
 
+    /// <summary>Values per sample in <see cref="X"/>: H × W × C.</summary>
     public int SampleLength => SampleShape.Length;
 
+    /// <summary>The shape of <see cref="X"/>, e.g. [N, H, W, C] for channels-last; a new array each call.</summary>
     public int[] Shape => DataFormat == DataFormat.ChannelsLast
         ? [Count, SampleShape.Height, SampleShape.Width, SampleShape.Channels]
         : [Count, SampleShape.Channels, SampleShape.Height, SampleShape.Width];
 
     /// <summary>The images, one contiguous block in <see cref="Shape"/> order.</summary>
+    /// <remarks>Floats are the augmenter's standardized values (its rescale and normalization applied; the loaded 0..255
+    /// values without an augmenter); bytes are those values rounded and clipped to 0..255.</remarks>
+    /// <exception cref="ObjectDisposedException">The batch has been disposed.</exception>
     public Span<T> X => Buffer.AsSpan(0, Count * SampleLength);
 
+    /// <summary>Sample <paramref name="i"/> of <see cref="X"/> (<see cref="SampleLength"/> values, laid out as
+    /// <see cref="DataFormat"/> says).</summary>
+    /// <param name="i">0 to <see cref="Count"/> − 1 (not checked against Count, only against the buffer).</param>
+    /// <exception cref="ObjectDisposedException">The batch has been disposed.</exception>
     public Span<T> Sample(int i) => Buffer.AsSpan(i * SampleLength, SampleLength);
 
     /// <summary>Dataset position of each sample (its index in the source, not in the shuffled order).</summary>
@@ -80,6 +103,8 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
     public IReadOnlyList<BatchArray> Outputs => _outputs;
 
     /// <summary>The single label output (throws when there is none or several).</summary>
+    /// <exception cref="InvalidOperationException">The batch has no label output (class_mode input or none) or several
+    /// (multi-output).</exception>
     public Span<float> Y => _outputs.Count == 1
         ? _outputs[0].Span
         : throw new InvalidOperationException(LabelMode == ClassMode.Input
@@ -123,6 +148,8 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
 
     private static ObjectDisposedException Disposed() => new(nameof(Batch<T>), "This batch was disposed; its buffers went back to the pool.");
 
+    /// <summary>Returns the buffers to their pools; later access to <see cref="X"/>, <see cref="SampleIndices"/> and the
+    /// label arrays is invalid. Safe to call more than once.</summary>
     public void Dispose()
     {
         var x = Interlocked.Exchange(ref _x, null);

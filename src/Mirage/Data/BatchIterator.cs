@@ -24,6 +24,7 @@ namespace Mirage.Data;
 /// <see cref="FlowOptions.Prefetch"/> batches ahead of the consumers, so memory stays at about
 /// batch size × (prefetch + workers + consumers) samples, whatever the size of the dataset.</para>
 /// </summary>
+/// <typeparam name="T">The batch's value type: float (standardized values) or byte (rounded and clipped to 0..255).</typeparam>
 public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where T : unmanaged
 {
     private const ulong SaveHashSalt = 0x5341564548415348UL;
@@ -44,6 +45,15 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     private readonly BatchBufferPool<T> _buffers;
     private bool _stopping, _disposed;
 
+    /// <summary>An iterator over <paramref name="source"/>; nothing is loaded until the first batch is asked for (workers
+    /// start then).</summary>
+    /// <param name="source">The samples.</param>
+    /// <param name="augmenter">Draws, applies and standardizes each sample, or null to pass samples through unchanged.</param>
+    /// <param name="options">Batching, shuffle, seed, workers, subset, bad-file policy and save_to_dir; null for Keras's
+    /// defaults (batch 32, shuffled, endless).</param>
+    /// <param name="generatorFormat">The generator's data_format, used when <see cref="FlowOptions.DataFormat"/> is null.</param>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither float nor byte.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">BatchSize or Prefetch is below 1, or Workers or Epochs is negative.</exception>
     public BatchIterator(DataSource source, ISampleAugmenter? augmenter, FlowOptions? options = null, DataFormat? generatorFormat = null)
     {
         if (typeof(T) != typeof(float) && typeof(T) != typeof(byte))
@@ -66,20 +76,28 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
             _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile);
     }
 
+    /// <summary>The samples this iterator batches.</summary>
     public DataSource Source { get; }
+    /// <summary>Layout of each batch's X: the options', else the generator's, else channels-last.</summary>
     public DataFormat DataFormat { get; }
     /// <summary>The seed in force (drawn at construction when none was given; record it to reproduce a run).</summary>
     public ulong Seed { get; }
+    /// <summary>Samples per batch (the last batch of an epoch may hold fewer); Keras's batch_size.</summary>
     public int BatchSize => _options.BatchSize;
     /// <summary>Keras's n: samples in the (sub)set.</summary>
     public int Samples => Source.Count;
     /// <summary>Batches per epoch: ceil(n / batch_size) (Keras's len()).</summary>
     public int Length => StepsPerEpochFor(Samples, BatchSize);
+    /// <summary>The same as <see cref="Length"/>: the steps_per_epoch to pass to a training loop.</summary>
     public int StepsPerEpoch => Length;
+    /// <summary>The same as <see cref="Samples"/>.</summary>
     public int SamplesPerEpoch => Samples;
+    /// <summary>(H, W, C) of every sample, before the batch layout.</summary>
     public ImageInfo SampleShape => Source.SampleShape;
 
     /// <summary>Steps that cover <paramref name="samples"/> once: ceil(samples / batchSize).</summary>
+    /// <param name="samples">Samples in the epoch; ≥ 0.</param>
+    /// <param name="batchSize">Samples per batch; ≥ 1.</param>
     public static int StepsPerEpochFor(int samples, int batchSize) => (int)(((long)samples + batchSize - 1) / batchSize);
 
     /// <summary>Raised (on the consumer thread that took an epoch's last batch) when an epoch has been handed out.</summary>
@@ -90,16 +108,27 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     public IReadOnlyCollection<BadFile> SkippedFiles => _allSkipped;
 
     // Keras's DirectoryIterator / DataFrameIterator attributes, when the source is files.
+    /// <summary>Keras's filenames: each sample's path relative to the directory (empty for in-memory sources).</summary>
     public IReadOnlyList<string> Filenames => (Source as FileSource)?.Filenames ?? [];
+    /// <summary>Keras's filepaths: each sample's full path (empty for in-memory sources).</summary>
     public IReadOnlyList<string> Filepaths => (Source as FileSource)?.Filepaths ?? [];
+    /// <summary>Keras's class_indices: class name → index (empty without classes).</summary>
     public IReadOnlyDictionary<string, int> ClassIndices => (Source as FileSource)?.ClassIndices ?? new Dictionary<string, int>();
+    /// <summary>Keras's classes: each sample's class index (empty for in-memory sources and multi-label tables).</summary>
     public IReadOnlyList<int> Classes => (Source as FileSource)?.Classes ?? [];
 
     /// <summary>The order in which <paramref name="epoch"/> visits the dataset (positions); identity without shuffle.</summary>
+    /// <param name="epoch">The epoch, from 0.</param>
+    /// <returns>A permutation of 0..Samples − 1 from (seed, epoch); a view of a cached array, do not keep it.</returns>
     public ReadOnlySpan<int> EpochOrder(int epoch) => Order(epoch);
 
     /// <summary>Batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, built on this thread (Keras's __getitem__).
     /// The same arguments give the same bytes whatever else has been asked.</summary>
+    /// <param name="batchIndex">The batch, 0 to <see cref="Length"/> − 1.</param>
+    /// <param name="epoch">The epoch whose order and random streams are used.</param>
+    /// <returns>A new batch the caller owns (dispose it to return its buffers).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchIndex"/> is out of range.</exception>
+    /// <exception cref="ImageDecodeException">A file is unreadable and the policy is <see cref="BadFilePolicy.Throw"/>.</exception>
     public Batch<T> GetBatch(int batchIndex, int epoch = 0)
     {
         if ((uint)batchIndex >= (uint)Length)
@@ -109,6 +138,10 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
 
     /// <summary>The next batch in sequence (epoch after epoch); false once <see cref="FlowOptions.Epochs"/> are done.
     /// Safe to call from several threads. A bad file under <see cref="BadFilePolicy.Throw"/> throws here.</summary>
+    /// <param name="batch">The batch (owned by the caller: dispose it), or null at the end.</param>
+    /// <exception cref="ImageDecodeException">A file is unreadable and the policy is <see cref="BadFilePolicy.Throw"/>.</exception>
+    /// <exception cref="MirageException">An endless iterator met a whole epoch of unreadable files.</exception>
+    /// <exception cref="ObjectDisposedException">The iterator has been disposed.</exception>
     public bool TryNext([NotNullWhen(true)] out Batch<T>? batch)
     {
         // A batch whose every file was skipped (OnBadFile = Skip) is never handed out: the next one is taken instead.
@@ -157,8 +190,13 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     /// <summary>The next batch; throws <see cref="InvalidOperationException"/> when the epochs are done.</summary>
+    /// <returns>A batch the caller owns (dispose it to return its buffers).</returns>
+    /// <exception cref="InvalidOperationException">All <see cref="FlowOptions.Epochs"/> have been iterated.</exception>
+    /// <exception cref="ImageDecodeException">A file is unreadable and the policy is <see cref="BadFilePolicy.Throw"/>.</exception>
     public Batch<T> Next() => TryNext(out var b) ? b : throw new InvalidOperationException($"All {_options.Epochs} epoch(s) have been iterated.");
 
+    /// <summary>Enumerates <see cref="TryNext"/>'s batches until the epochs are done (forever when Epochs is null);
+    /// enumerators share the iterator's position, so two loops split the batches between them.</summary>
     public IEnumerator<Batch<T>> GetEnumerator()
     {
         while (TryNext(out var batch)) yield return batch;
@@ -457,6 +495,8 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     /// <summary>Stops the workers and returns the batches they built ahead to the pool.</summary>
+    /// <remarks>Waits for the workers to finish the batch in hand. Batches already handed out stay valid. Safe to call
+    /// more than once; afterwards <see cref="TryNext"/> throws <see cref="ObjectDisposedException"/>.</remarks>
     public void Dispose()
     {
         Thread[]? workers;

@@ -8,11 +8,15 @@ namespace Mirage.Data;
 /// squares, so the result does not depend on the order images are added or on how many threads add them.
 /// Keras's featurewise statistics (np.mean / np.std over the batch, row and column axes) without holding the data.
 /// </summary>
+/// <remarks>Thread-safe: <see cref="Add"/> and <see cref="Merge"/> may run on several threads at once.</remarks>
 public sealed class ChannelStatistics
 {
     private readonly long[] _sum;
     private readonly Int128[] _sumSquares;
 
+    /// <summary>Empty statistics for images of <paramref name="channels"/> channels.</summary>
+    /// <param name="channels">Channels per pixel; at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="channels"/> is less than 1.</exception>
     public ChannelStatistics(int channels)
     {
         if (channels < 1) throw new ArgumentOutOfRangeException(nameof(channels), channels, "At least one channel.");
@@ -20,11 +24,16 @@ public sealed class ChannelStatistics
         _sumSquares = new Int128[channels];
     }
 
+    /// <summary>Channels per pixel, as constructed.</summary>
     public int Channels => _sum.Length;
     /// <summary>Pixels seen per channel.</summary>
     public long Pixels { get; private set; }
+    /// <summary>Images added (merged statistics included).</summary>
     public long Images { get; private set; }
 
+    /// <summary>Adds every pixel of <paramref name="image"/>.</summary>
+    /// <param name="image">An 8-bit image with <see cref="Channels"/> channels, any size; not kept.</param>
+    /// <exception cref="ArgumentException">The channel count differs.</exception>
     public void Add(Image<byte> image)
     {
         if (image.Channels != Channels) throw new ArgumentException($"Expected {Channels} channels, got {image.Channels}.", nameof(image));
@@ -52,6 +61,9 @@ public sealed class ChannelStatistics
         }
     }
 
+    /// <summary>Adds <paramref name="other"/>'s sums to these (e.g. statistics gathered per worker).</summary>
+    /// <param name="other">Statistics with the same channel count; not changed (do not add to it meanwhile).</param>
+    /// <exception cref="ArgumentException">The channel counts differ.</exception>
     public void Merge(ChannelStatistics other)
     {
         if (other.Channels != Channels) throw new ArgumentException("Channel counts differ.", nameof(other));
@@ -67,9 +79,11 @@ public sealed class ChannelStatistics
         }
     }
 
+    /// <summary>Per-channel mean on the 0..255 scale; NaN for every channel when nothing was added. A new array each call.</summary>
     public double[] Mean => Enumerable.Range(0, Channels).Select(k => Pixels == 0 ? double.NaN : (double)_sum[k] / Pixels).ToArray();
 
     /// <summary>Population standard deviation (numpy's default ddof = 0, as Keras's fit uses).</summary>
+    /// <remarks>Per channel, on the 0..255 scale; NaN when nothing was added. A new array each call.</remarks>
     public double[] Std => Enumerable.Range(0, Channels).Select(k =>
     {
         if (Pixels == 0) return double.NaN;
@@ -81,10 +95,18 @@ public sealed class ChannelStatistics
 }
 
 /// <summary>Featurewise statistics of a folder tree, computed by streaming over its images (Keras's fit needs them all in memory).</summary>
+/// <param name="Mean">Per-channel mean of the raw pixels (0..255).</param>
+/// <param name="Std">Per-channel population standard deviation of the raw pixels.</param>
+/// <param name="Images">Images read.</param>
+/// <param name="Pixels">Pixels per channel read.</param>
+/// <param name="Skipped">Files left out under <see cref="BadFilePolicy.Skip"/>, in listing order.</param>
 public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Images, long Pixels, IReadOnlyList<BadFile> Skipped)
 {
     /// <summary>Sets the generator's Mean and Std (featurewise_center / featurewise_std_normalization). The statistics
     /// are of raw 0..255 pixels; they are multiplied by the generator's rescale, as its own Fit measures rescaled images.</summary>
+    /// <param name="generator">The generator to load; its Mean and Std are replaced.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="generator"/> is null.</exception>
+    /// <exception cref="MirageException">No image was read.</exception>
     public void LoadInto(Generation.ImageDataGenerator generator)
     {
         ArgumentNullException.ThrowIfNull(generator);
@@ -96,6 +118,21 @@ public sealed record FeaturewiseStatistics(double[] Mean, double[] Std, long Ima
 
     /// <summary>Walks <paramref name="directory"/> recursively (Keras's extensions), decoding each image in <paramref name="colorMode"/>
     /// and, when <paramref name="targetSize"/> is set, resizing it first (so the statistics match what flow_from_directory feeds).</summary>
+    /// <param name="directory">The folder to walk; every file with an image extension below it counts.</param>
+    /// <param name="targetSize">(height, width) to resize to first, or null to measure images at their own size.</param>
+    /// <param name="colorMode">Keras's color_mode; fixes the channel count.</param>
+    /// <param name="workers">Decoding threads; 0 uses every processor.</param>
+    /// <param name="onBadFile">Throw on an unreadable file (the default) or skip and report it.</param>
+    /// <param name="followLinks">Descend into symbolic links to folders (cycles are skipped).</param>
+    /// <param name="log">Receives skipped files and link cycles, or null.</param>
+    /// <param name="decoder">A thread-safe custom decoder, or null for <see cref="ImageDecoder"/>.</param>
+    /// <param name="interpolation">The resize filter (Keras's default nearest).</param>
+    /// <param name="progress">Called with (done, total) after each image, from worker threads; or null.</param>
+    /// <param name="maxPixels">Decompression-bomb limit; at least 1.</param>
+    /// <returns>Exact statistics, independent of the worker count.</returns>
+    /// <exception cref="ArgumentException"><paramref name="maxPixels"/> is below 1 or the target size is invalid.</exception>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist.</exception>
+    /// <exception cref="ImageDecodeException">A file is unreadable and <paramref name="onBadFile"/> is Throw.</exception>
     public static FeaturewiseStatistics OfDirectory(string directory, (int Height, int Width)? targetSize = null, ColorMode colorMode = ColorMode.Rgb,
         int workers = 0, BadFilePolicy onBadFile = BadFilePolicy.Throw, bool followLinks = false, TextWriter? log = null,
         Func<string, ColorMode, Image<byte>>? decoder = null, Kernels.Geometric.ResizeInterpolation interpolation = Kernels.Geometric.ResizeInterpolation.Nearest,

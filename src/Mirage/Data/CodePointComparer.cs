@@ -7,10 +7,15 @@ namespace Mirage.Data;
 /// </summary>
 public sealed class CodePointComparer : IComparer<string>
 {
+    /// <summary>The one instance (stateless and thread-safe).</summary>
     public static CodePointComparer Instance { get; } = new();
 
     private CodePointComparer() { }
 
+    /// <summary>Compares by Unicode code point, as Python compares str; null sorts first.</summary>
+    /// <param name="x">A string, or null.</param>
+    /// <param name="y">A string, or null.</param>
+    /// <returns>Negative when <paramref name="x"/> sorts first, 0 when equal, positive otherwise.</returns>
     public int Compare(string? x, string? y)
     {
         if (ReferenceEquals(x, y)) return 0;

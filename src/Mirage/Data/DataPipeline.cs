@@ -11,6 +11,18 @@ namespace Mirage.Data;
 public static class DataPipeline
 {
     /// <summary>flow(x, y, sample_weight): x with optional labels, extra inputs passed through, and weights.</summary>
+    /// <typeparam name="T">The batch element type: float or byte.</typeparam>
+    /// <param name="x">The images (validated here).</param>
+    /// <param name="y">Labels with a whole number of values per image (class_mode raw), or null (none).</param>
+    /// <param name="augmenter">Augments and standardizes each sample, or null to pass them through.</param>
+    /// <param name="options">Batching, shuffle, seed, workers, subset…; null for Keras's defaults.</param>
+    /// <param name="sampleWeight">One weight per image, or null.</param>
+    /// <param name="extraInputs">Arrays passed through next to the images (Keras's x_misc), each a whole number of values
+    /// per image.</param>
+    /// <param name="generatorFormat">The generator's data_format, used when the options give none.</param>
+    /// <param name="generatorSplit">The generator's validation_split, used when the options give none.</param>
+    /// <exception cref="ArgumentException">x is inconsistent, a length does not match x, a subset is asked for without a
+    /// split, or a head split leaves the subsets with different label sets (Keras's check).</exception>
     public static BatchIterator<T> FromArrays<T>(ImageArray x, float[]? y, ISampleAugmenter? augmenter, FlowOptions? options = null,
         float[]? sampleWeight = null, IReadOnlyList<float[]>? extraInputs = null, DataFormat? generatorFormat = null, double generatorSplit = 0)
         where T : unmanaged
@@ -56,11 +68,27 @@ public static class DataPipeline
     }
 
     /// <summary>flow_from_directory: one sub-folder per class (sorted, or the given list in its order), files found recursively.</summary>
+    /// <typeparam name="T">The batch element type: float or byte.</typeparam>
+    /// <param name="directory">The dataset folder.</param>
+    /// <param name="augmenter">Augments and standardizes each sample, or null to pass them through.</param>
+    /// <param name="options">target_size, color_mode, classes, class_mode and the flow options; null for Keras's defaults.</param>
+    /// <param name="generatorFormat">The generator's data_format, used when the options give none.</param>
+    /// <param name="generatorSplit">The generator's validation_split, used when the options give none.</param>
+    /// <exception cref="DirectoryNotFoundException">The folder, or a listed class folder, does not exist.</exception>
+    /// <exception cref="ArgumentException">An unsupported class_mode, binary without two classes, or a subset without a split.</exception>
     public static BatchIterator<T> FromDirectory<T>(string directory, ISampleAugmenter? augmenter, DirectoryFlowOptions? options = null,
         DataFormat? generatorFormat = null, double generatorSplit = 0) where T : unmanaged
         => new(ScanDirectory(directory, WithScaledDecode(options ??= new DirectoryFlowOptions(), augmenter), generatorSplit), augmenter, options, generatorFormat);
 
     /// <summary>The file source flow_from_directory iterates (class discovery, recursive listing, per-class split).</summary>
+    /// <param name="directory">The dataset folder.</param>
+    /// <param name="options">Which classes, class_mode, subset and how to load files.</param>
+    /// <param name="generatorSplit">The validation split used when the options give none.</param>
+    /// <returns>The files (per class, sorted), their labels and load options; writes Keras's "Found N images belonging
+    /// to K classes." to the log.</returns>
+    /// <exception cref="DirectoryNotFoundException">The folder, or a listed class folder, does not exist.</exception>
+    /// <exception cref="ArgumentException">An unsupported class_mode, binary without two classes, a subset without a
+    /// split, or an invalid target size.</exception>
     public static FileSource ScanDirectory(string directory, DirectoryFlowOptions options, double generatorSplit = 0)
     {
         ImageFiles.RequireDirectory(directory);
@@ -105,11 +133,27 @@ public static class DataPipeline
     }
 
     /// <summary>flow_from_dataframe over a CSV file.</summary>
+    /// <typeparam name="T">The batch element type: float or byte.</typeparam>
+    /// <param name="csvPath">The CSV file (header row).</param>
+    /// <param name="augmenter">Augments and standardizes each sample, or null to pass them through.</param>
+    /// <param name="options">Columns, class_mode, target_size and the flow options; null for the defaults.</param>
+    /// <param name="generatorFormat">The generator's data_format, used when the options give none.</param>
+    /// <param name="generatorSplit">The generator's validation_split, used when the options give none.</param>
+    /// <exception cref="FormatException">The CSV is malformed or a numeric column holds text.</exception>
+    /// <exception cref="ArgumentException">A named column is missing or the class_mode does not fit the columns.</exception>
     public static BatchIterator<T> FromCsv<T>(string csvPath, ISampleAugmenter? augmenter, TableFlowOptions? options = null,
         DataFormat? generatorFormat = null, double generatorSplit = 0) where T : unmanaged
         => FromTable<T>(Table.FromCsv(csvPath), augmenter, options, generatorFormat, generatorSplit);
 
     /// <summary>flow_from_dataframe: a path column and label column(s), with Keras's class modes, weights and validate_filenames.</summary>
+    /// <typeparam name="T">The batch element type: float or byte.</typeparam>
+    /// <param name="table">File paths and labels.</param>
+    /// <param name="augmenter">Augments and standardizes each sample, or null to pass them through.</param>
+    /// <param name="options">Columns, class_mode, target_size and the flow options; null for the defaults.</param>
+    /// <param name="generatorFormat">The generator's data_format, used when the options give none.</param>
+    /// <param name="generatorSplit">The generator's validation_split, used when the options give none.</param>
+    /// <exception cref="FormatException">A numeric column (weights, raw labels) holds text.</exception>
+    /// <exception cref="ArgumentException">A named column is missing or the class_mode does not fit the columns.</exception>
     public static BatchIterator<T> FromTable<T>(Table table, ISampleAugmenter? augmenter, TableFlowOptions? options = null,
         DataFormat? generatorFormat = null, double generatorSplit = 0) where T : unmanaged
         => new(ScanTable(table, WithScaledDecode(options ??= new TableFlowOptions(), augmenter), generatorSplit), augmenter, options, generatorFormat);
@@ -127,6 +171,14 @@ public static class DataPipeline
         return (TOptions)(options with { ScaledDecode = auto });
     }
 
+    /// <summary>The file source flow_from_dataframe iterates: rows validated (validate_filenames), classes found (sorted
+    /// by code point, or the given ones, dropping rows outside them), labels built for the class_mode, then the split.</summary>
+    /// <param name="table">File paths and labels.</param>
+    /// <param name="options">Columns, class_mode, classes, subset and how to load files.</param>
+    /// <param name="generatorSplit">The validation split used when the options give none.</param>
+    /// <exception cref="FormatException">A numeric column (weights, raw labels) holds text.</exception>
+    /// <exception cref="ArgumentException">A named column is missing, the class_mode does not fit the columns, binary
+    /// does not have two classes, or a subset is asked for without a split.</exception>
     public static FileSource ScanTable(Table table, TableFlowOptions options, double generatorSplit = 0)
     {
         var mode = options.ClassMode;

@@ -7,7 +7,9 @@ namespace Mirage.Data;
 /// <summary>Keras's subset argument: which side of the validation split to iterate.</summary>
 public enum Subset
 {
+    /// <summary>Keras <c>"training"</c>: the samples outside the validation split.</summary>
     Training,
+    /// <summary>Keras <c>"validation"</c>: the int(n · split) samples held out.</summary>
     Validation,
 }
 
@@ -40,9 +42,13 @@ public enum ClassMode
 }
 
 /// <summary>Options every flow shares: batching, shuffling, seeding, workers, validation subset, bad files, save_to_dir.</summary>
+/// <remarks>Immutable (init-only); the iterator checks the values when it is built. C# names here; Keras's snake_case
+/// names are given per property.</remarks>
 public record FlowOptions
 {
+    /// <summary>Keras's batch_size: samples per batch, ≥ 1; default 32. The last batch of an epoch may hold fewer.</summary>
     public int BatchSize { get; init; } = 32;
+    /// <summary>Keras's shuffle: a new order every epoch, drawn from (seed, epoch); default true.</summary>
     public bool Shuffle { get; init; } = true;
     /// <summary>Seeds both the per-epoch shuffle and every sample's augmentation; null draws one (see the iterator's Seed).</summary>
     public ulong? Seed { get; init; }
@@ -54,17 +60,26 @@ public record FlowOptions
     public int? Epochs { get; init; }
     /// <summary>Batch layout; null takes the generator's data_format (channels-last without a generator).</summary>
     public DataFormat? DataFormat { get; init; }
+    /// <summary>Keras's subset: iterate only the training or the validation side of the split; null (default) iterates
+    /// everything. Needs a validation split (the generator's or <see cref="ValidationSplit"/>).</summary>
     public Subset? Subset { get; init; }
     /// <summary>Overrides the generator's validation_split (needed when there is no generator).</summary>
     public double? ValidationSplit { get; init; }
+    /// <summary>How the split picks validation samples: Keras's head (the default) or a seeded shuffle.</summary>
     public SplitMode SplitMode { get; init; } = SplitMode.Head;
     /// <summary>Seed of the <see cref="SplitMode.Shuffled"/> pick (keep it fixed so training and validation never overlap).</summary>
     public ulong SplitSeed { get; init; }
+    /// <summary>What an unreadable file does: throw (the default, naming the file) or skip and report it.</summary>
     public BadFilePolicy OnBadFile { get; init; } = BadFilePolicy.Throw;
     /// <summary>Where skipped files and epoch reports are written (null: nowhere; they are still counted and reported).</summary>
     public TextWriter? Log { get; init; }
+    /// <summary>Keras's save_to_dir: a folder (created if missing) where every augmented sample is also written as
+    /// <c>{prefix}_{index}_{hash}.{format}</c>, scaled to 0..255 as array_to_img(scale=True); null (default) saves nothing.
+    /// Never overwrites an input file. Turns off the fused fast path.</summary>
     public string? SaveToDir { get; init; }
+    /// <summary>Keras's save_prefix: starts each saved file's name; default empty.</summary>
     public string SavePrefix { get; init; } = "";
+    /// <summary>Keras's save_format for saved samples; default PNG.</summary>
     public ImageFormat SaveFormat { get; init; } = ImageFormat.Png;
 }
 
@@ -73,12 +88,15 @@ public record FileFlowOptions : FlowOptions
 {
     /// <summary>(height, width) every image is resized to; Keras's default is 256×256.</summary>
     public (int Height, int Width) TargetSize { get; init; } = (256, 256);
+    /// <summary>Keras's color_mode: grayscale (1 channel), rgb (3, the default) or rgba (4).</summary>
     public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
+    /// <summary>Keras's interpolation: Pillow's filter for resizing to <see cref="TargetSize"/>; default nearest.</summary>
     public ResizeInterpolation Interpolation { get; init; } = ResizeInterpolation.Nearest;
     /// <summary>Crop the largest centred region of the target's aspect ratio before resizing (no distortion).</summary>
     public bool KeepAspectRatio { get; init; }
     /// <summary>Class names in index order; null discovers them (sorted).</summary>
     public IReadOnlyList<string>? Classes { get; init; }
+    /// <summary>Keras's class_mode: the labels each batch carries; default categorical (one-hot).</summary>
     public ClassMode ClassMode { get; init; } = ClassMode.Categorical;
     /// <summary>
     /// Decode JPEGs at least 2× the target on both axes at a reduced DCT scale (libjpeg-turbo's 1/2 … 1/8, still
@@ -118,9 +136,11 @@ public sealed record TableFlowOptions : FileFlowOptions
 {
     /// <summary>Folder the x column is relative to; null means the paths are used as they are.</summary>
     public string? Directory { get; init; }
+    /// <summary>Keras's x_col: the column of file paths; default <c>filename</c>.</summary>
     public string XColumn { get; init; } = "filename";
     /// <summary>The label column(s); several for <see cref="ClassMode.MultiOutput"/> and multi-column <see cref="ClassMode.Raw"/>.</summary>
     public IReadOnlyList<string> YColumns { get; init; } = ["class"];
+    /// <summary>Keras's weight_col: a numeric column of sample weights, or null (default) for none.</summary>
     public string? WeightColumn { get; init; }
     /// <summary>Drop rows whose file is missing or lacks an image extension (Keras's validate_filenames).</summary>
     public bool ValidateFilenames { get; init; } = true;

@@ -5,6 +5,8 @@ using Mirage.Generation;
 namespace Mirage.Data;
 
 /// <summary>An array read from an IDX file (MNIST's format): unsigned bytes in C order and their shape.</summary>
+/// <param name="Shape">The dimensions, outermost first (images: N, H, W).</param>
+/// <param name="Data">The values in C order; exactly the product of <paramref name="Shape"/> bytes.</param>
 public sealed record IdxArray(int[] Shape, byte[] Data);
 
 /// <summary>
@@ -17,6 +19,9 @@ public static class IdxFile
     private const byte UnsignedByte = 0x08;
 
     /// <summary>Reads a .idx or .idx.gz file; errors name the file.</summary>
+    /// <param name="path">The file; gzip is recognised by its magic bytes.</param>
+    /// <exception cref="MirageException">The file cannot be read, its gzip stream is corrupt or cut, or its IDX content
+    /// is invalid (see <see cref="Parse"/>).</exception>
     public static IdxArray Read(string path)
     {
         byte[] file;
@@ -37,6 +42,10 @@ public static class IdxFile
     }
 
     /// <summary>Parses uncompressed IDX bytes; <paramref name="source"/> names the file in errors.</summary>
+    /// <param name="file">The whole file, uncompressed.</param>
+    /// <param name="source">Names the input in error messages.</param>
+    /// <exception cref="MirageException">Not IDX, a type other than unsigned bytes, 0 dimensions, truncated, or with
+    /// bytes after the declared values.</exception>
     public static IdxArray Parse(ReadOnlySpan<byte> file, string source)
     {
         if (file.Length < 4 || file[0] != 0 || file[1] != 0)
@@ -68,6 +77,9 @@ public static class IdxFile
     }
 
     /// <summary>A 3-D file (N × H × W) as N×H×W×1 float images in 0..255, as Keras's <c>x_train[..., None]</c>.</summary>
+    /// <param name="path">An images file (idx3), gzipped or not.</param>
+    /// <returns>A new channels-last array.</returns>
+    /// <exception cref="MirageException">The file cannot be read or is not 3-D.</exception>
     public static ImageArray ReadImages(string path)
     {
         var a = Read(path);
@@ -79,6 +91,9 @@ public static class IdxFile
     }
 
     /// <summary>A 1-D file of labels.</summary>
+    /// <param name="path">A labels file (idx1), gzipped or not.</param>
+    /// <returns>One label (0..255) per sample.</returns>
+    /// <exception cref="MirageException">The file cannot be read or is not 1-D.</exception>
     public static int[] ReadLabels(string path)
     {
         var a = Read(path);
@@ -100,6 +115,10 @@ public static class IdxFile
 }
 
 /// <summary>Fashion-MNIST's train and test sets: 28×28 gray images (N×28×28×1, float 0..255) and labels 0–9.</summary>
+/// <param name="TrainImages">The 60,000 training images.</param>
+/// <param name="TrainLabels">Their labels, 0–9 (see <see cref="FashionMnist.ClassNames"/>).</param>
+/// <param name="TestImages">The 10,000 test images.</param>
+/// <param name="TestLabels">Their labels, 0–9.</param>
 public sealed record FashionMnistData(ImageArray TrainImages, int[] TrainLabels, ImageArray TestImages, int[] TestLabels);
 
 /// <summary>Loads Fashion-MNIST from its four standard IDX files (gzipped or not).</summary>
@@ -116,6 +135,9 @@ public static class FashionMnist
     /// Reads train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each
     /// with or without .gz) from <paramref name="directory"/> (default <see cref="DefaultDirectory"/>).
     /// </summary>
+    /// <param name="directory">The folder holding the four files, or null for <see cref="DefaultDirectory"/>.</param>
+    /// <exception cref="MirageException">The folder or a file is missing, a file is invalid, image and label counts
+    /// differ, or a label is above 9.</exception>
     public static FashionMnistData Load(string? directory = null)
     {
         string dir = directory ?? DefaultDirectory;

@@ -9,6 +9,9 @@ public static class ImageFiles
     /// </summary>
     public static IReadOnlyList<string> Extensions { get; } = ["png", "jpg", "jpeg", "bmp", "ppm", "tif", "tiff", "webp", "gif"];
 
+    /// <summary>True when <paramref name="fileName"/> ends in a dot and one of <see cref="Extensions"/>, in any case
+    /// (<c>x.JPG</c> yes, <c>.jpg</c> alone or <c>xjpg</c> no).</summary>
+    /// <param name="fileName">A file name or path.</param>
     public static bool HasImageExtension(string fileName)
     {
         foreach (var ext in Extensions)
@@ -18,6 +21,9 @@ public static class ImageFiles
     }
 
     /// <summary>Sorted names of the sub-folders of <paramref name="directory"/> (Keras's class discovery).</summary>
+    /// <param name="directory">The dataset folder.</param>
+    /// <returns>Folder names (not paths) in code-point order, as Python's sorted(); linked folders included.</returns>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist or is a file.</exception>
     public static IReadOnlyList<string> DiscoverClasses(string directory)
     {
         RequireDirectory(directory);
@@ -31,10 +37,21 @@ public static class ImageFiles
     /// back to one of its own ancestors (a cycle) is reported through <paramref name="onCycle"/> and not entered.
     /// Paths are relative to <paramref name="directory"/>.
     /// </summary>
+    /// <param name="directory">The folder to walk.</param>
+    /// <param name="followLinks">Enter symbolic links to folders (Keras's follow_links).</param>
+    /// <param name="onCycle">Called with the full path of each link not entered because it forms a cycle; or null.</param>
+    /// <remarks>Unreadable folders are skipped silently.</remarks>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist or is a file.</exception>
     public static IReadOnlyList<string> Enumerate(string directory, bool followLinks, Action<string>? onCycle = null) =>
         Stream(directory, followLinks, onCycle).ToList();
 
     /// <summary><see cref="Enumerate"/> one folder at a time: only the folder list and one folder's names are held.</summary>
+    /// <param name="directory">The folder to walk.</param>
+    /// <param name="followLinks">Enter symbolic links to folders.</param>
+    /// <param name="onCycle">Called for each link not entered because it forms a cycle; or null.</param>
+    /// <remarks>The folder tree is walked at once (and a missing folder throws at once); the files of each folder are
+    /// listed as the enumeration reaches it.</remarks>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="directory"/> does not exist or is a file.</exception>
     public static IEnumerable<string> Stream(string directory, bool followLinks, Action<string>? onCycle = null)
     {
         RequireDirectory(directory);
@@ -114,6 +131,14 @@ public static class ImageFiles
     /// Keras's validation split of <paramref name="count"/> items: validation = the first int(count · split)
     /// (or, <see cref="SplitMode.Shuffled"/>, a seeded random pick of that many), training = the rest. Positions come back sorted.
     /// </summary>
+    /// <param name="count">Items to split.</param>
+    /// <param name="split">Keras's validation_split, in [0, 1).</param>
+    /// <param name="subset">Which side to return.</param>
+    /// <param name="mode">Head (Keras) or Shuffled.</param>
+    /// <param name="seed">Seed of the shuffled pick; the same seed gives complementary sides.</param>
+    /// <param name="stream">Distinguishes independent picks under one seed (the class index for folders).</param>
+    /// <returns>The chosen positions, ascending.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="split"/> is outside [0, 1).</exception>
     public static int[] Split(int count, double split, Subset subset, SplitMode mode = SplitMode.Head, ulong seed = 0, long stream = 0)
     {
         if (!(split >= 0 && split < 1)) throw new ArgumentOutOfRangeException(nameof(split), split, "validation_split must be in [0, 1).");

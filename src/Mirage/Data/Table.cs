@@ -8,6 +8,10 @@ namespace Mirage.Data;
 /// </summary>
 public sealed class Table
 {
+    /// <summary>A table from columns and rows (kept, not copied).</summary>
+    /// <param name="columns">Column names; looked up case-sensitively.</param>
+    /// <param name="rows">Rows, each with one cell per column.</param>
+    /// <exception cref="FormatException">A row has a different number of cells.</exception>
     public Table(IReadOnlyList<string> columns, IReadOnlyList<string[]> rows)
     {
         Columns = columns;
@@ -17,21 +21,35 @@ public sealed class Table
                 throw new FormatException($"Row {i + 1} has {rows[i].Length} cells but the table has {columns.Count} columns ({string.Join(", ", columns)}).");
     }
 
+    /// <summary>Column names, in order.</summary>
     public IReadOnlyList<string> Columns { get; }
+    /// <summary>The rows (header excluded), each one cell per column.</summary>
     public IReadOnlyList<string[]> Rows { get; }
 
+    /// <summary>The position of <paramref name="column"/> in <see cref="Columns"/>.</summary>
+    /// <param name="column">A column name (case-sensitive).</param>
+    /// <exception cref="ArgumentException">No such column; the message lists them.</exception>
     public int IndexOf(string column)
     {
         for (int i = 0; i < Columns.Count; i++) if (Columns[i] == column) return i;
         throw new ArgumentException($"The table has no column '{column}'. Columns: {string.Join(", ", Columns)}.");
     }
 
+    /// <summary>Reads a CSV file: a header row, then rows; commas separate cells, double quotes quote them (RFC 4180,
+    /// newlines inside quotes allowed); blank lines are dropped. Encoding is detected from a BOM, else UTF-8.</summary>
+    /// <param name="path">The CSV file.</param>
+    /// <exception cref="FormatException">The file is empty, a quote is never closed, or a row has the wrong number of cells.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
     public static Table FromCsv(string path)
     {
         using var reader = new StreamReader(path);
         return FromRecords(Parse(reader, path).ToList(), path);
     }
 
+    /// <summary>Parses CSV text as <see cref="FromCsv"/> does.</summary>
+    /// <param name="text">The whole CSV, header row first.</param>
+    /// <param name="source">Names the input in error messages.</param>
+    /// <exception cref="FormatException">The text is empty, a quote is never closed, or a row has the wrong number of cells.</exception>
     public static Table FromCsvText(string text, string source = "csv") => FromRecords(Parse(new StringReader(text), source).ToList(), source);
 
     private static Table FromRecords(List<string[]> records, string source)

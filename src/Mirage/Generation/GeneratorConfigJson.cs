@@ -27,6 +27,12 @@ public sealed partial record ImageDataGeneratorOptions
     /// out keep Keras's defaults. <paramref name="source"/> (a file name, "--config", …) starts every error message.
     /// The result is validated; Keras's implied flags are applied by the generator, not here.
     /// </summary>
+    /// <param name="json">A JSON object; comments and trailing commas are allowed.</param>
+    /// <param name="source">Names the input at the start of every error message.</param>
+    /// <returns>New, validated options.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
+    /// <exception cref="InvalidOptionException">The text is not a JSON object, a key is unknown or repeated (with a
+    /// did-you-mean suggestion), or a value has the wrong type or range.</exception>
     public static ImageDataGeneratorOptions FromJson(string json, string source = "config")
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -105,6 +111,7 @@ public sealed partial record ImageDataGeneratorOptions
     /// a decimal point so they read back as floats. A named preprocessing function (<see cref="Preprocessing"/>) is
     /// written as its JSON object; any other function (code) as null.
     /// </summary>
+    /// <returns>An indented JSON object with every key of <see cref="JsonKeys"/>.</returns>
     public string ToJson()
     {
         var buffer = new MemoryStream();

@@ -29,6 +29,10 @@ public sealed class ImageDataGenerator
 
     private float[]? _mean, _std, _principalComponents;
 
+    /// <summary>A generator with <paramref name="options"/>, validated, and Keras's implied flags applied
+    /// (<see cref="WithImpliedFlags"/>).</summary>
+    /// <param name="options">The options, or null for Keras's defaults (no augmentation).</param>
+    /// <exception cref="InvalidOptionException">An option is out of range.</exception>
     public ImageDataGenerator(ImageDataGeneratorOptions? options = null)
     {
         options ??= new ImageDataGeneratorOptions();
@@ -44,6 +48,8 @@ public sealed class ImageDataGenerator
     /// featurewise_std_normalization (as passed) turns featurewise_center on; samplewise_std_normalization turns
     /// samplewise_center on.
     /// </summary>
+    /// <param name="o">The options as passed.</param>
+    /// <returns>The rewritten options (the same instance when nothing changes).</returns>
     public static ImageDataGeneratorOptions WithImpliedFlags(ImageDataGeneratorOptions o)
     {
         var r = o;
@@ -56,6 +62,10 @@ public sealed class ImageDataGenerator
     // ------------------------------------------------------------------ random transforms
 
     /// <summary>Draws parameters for an image of <paramref name="shape"/> from <paramref name="random"/>, in Keras's order.</summary>
+    /// <param name="shape">The image the parameters are for; fractional shift ranges scale by its height and width.</param>
+    /// <param name="random">Advanced by the draws: rotation, height shift, width shift, shear, zoom (x then y), both flip
+    /// coins (always drawn), channel shift, brightness; a disabled option draws nothing, except the flips.</param>
+    /// <returns>Keras's get_random_transform dictionary.</returns>
     public TransformParameters GetRandomTransform(ImageInfo shape, ref RandomStream random)
     {
         var o = Options;
@@ -91,6 +101,10 @@ public sealed class ImageDataGenerator
     }
 
     /// <summary>One draw of a Keras shift range on an axis of <paramref name="size"/> pixels.</summary>
+    /// <param name="range">The width_shift_range or height_shift_range.</param>
+    /// <param name="size">The axis length in pixels (width for width_shift_range), which scales fractions.</param>
+    /// <param name="random">Advanced by one or two draws.</param>
+    /// <returns>The shift in pixels (not rounded, except for an int range).</returns>
     public static double SampleShift(ShiftRange range, int size, ref RandomStream random)
     {
         double shift;
@@ -111,6 +125,10 @@ public sealed class ImageDataGenerator
     }
 
     /// <summary>Keras's get_random_transform(img_shape, seed): seed null draws a fresh seed from the OS.</summary>
+    /// <param name="shape">The image the parameters are for.</param>
+    /// <param name="seed">A seed for a new <see cref="RandomStream"/> (the same seed gives the same parameters), or null
+    /// for a random one.</param>
+    /// <remarks>Mirage's random numbers are not numpy's: a seed reproduces Mirage's draws, not Keras's.</remarks>
     public TransformParameters GetRandomTransform(ImageInfo shape, ulong? seed = null)
     {
         var random = new RandomStream(seed ?? FreshSeed());
@@ -125,12 +143,23 @@ public sealed class ImageDataGenerator
     }
 
     /// <summary>The warp settings the options ask for.</summary>
+    /// <remarks>From interpolation_order, fill_mode, cval and keras_compatible.</remarks>
     public WarpOptions WarpOptions => new(Options.InterpolationOrder, Options.FillMode, (float)Options.Cval, Options.KerasCompatible);
 
     /// <summary>Applies explicit parameters into <paramref name="dst"/> (same shape as <paramref name="src"/>).</summary>
+    /// <param name="src">The image, HWC on any value scale; not modified.</param>
+    /// <param name="dst">Receives the result; the same shape as <paramref name="src"/> and a different image.</param>
+    /// <param name="parameters">Keras's apply_transform dictionary (e.g. from <see cref="GetRandomTransform(ImageInfo, ulong?)"/>).</param>
+    /// <remarks>Keras's apply_transform: one affine warp, then channel shift, flips, brightness. Standardization is
+    /// separate (<see cref="Standardize"/>). Thread-safe.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> has another shape or is <paramref name="src"/>.</exception>
     public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters) =>
         KerasTransform.Apply(src, dst, parameters, WarpOptions);
 
+    /// <summary>Keras's apply_transform(x, transform_parameters): the transformed copy of <paramref name="x"/>.</summary>
+    /// <param name="x">The image; not modified.</param>
+    /// <param name="parameters">The transform to apply.</param>
+    /// <returns>A new image the caller owns (and disposes).</returns>
     public Image<float> ApplyTransform(Image<float> x, in TransformParameters parameters)
     {
         var dst = new Image<float>(x.Info);
@@ -146,10 +175,18 @@ public sealed class ImageDataGenerator
         }
     }
 
+    /// <summary>Keras's random_transform(x, seed): a randomly transformed copy of <paramref name="x"/>.</summary>
+    /// <param name="x">The image; not modified.</param>
+    /// <param name="seed">Seed of the draw (the same seed gives the same result), or null for a random one.</param>
+    /// <returns>A new image the caller owns (and disposes).</returns>
     public Image<float> RandomTransform(Image<float> x, ulong? seed = null) =>
         ApplyTransform(x, GetRandomTransform(x.Info, seed));
 
     /// <summary>Draws parameters from <paramref name="random"/>, applies them into <paramref name="dst"/> and returns them (record them to replay).</summary>
+    /// <param name="src">The image; not modified.</param>
+    /// <param name="dst">Receives the result; the same shape as <paramref name="src"/> and a different image.</param>
+    /// <param name="random">The stream to draw from; advanced.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> has another shape or is <paramref name="src"/>.</exception>
     public TransformParameters RandomTransform(Image<float> src, Image<float> dst, ref RandomStream random)
     {
         var p = GetRandomTransform(src.Info, ref random);
@@ -158,6 +195,10 @@ public sealed class ImageDataGenerator
     }
 
     /// <summary>Allocating form of <see cref="RandomTransform(Image{float}, Image{float}, ref RandomStream)"/>.</summary>
+    /// <param name="x">The image; not modified.</param>
+    /// <param name="random">The stream to draw from; advanced.</param>
+    /// <param name="applied">The parameters drawn (record them to replay).</param>
+    /// <returns>A new image the caller owns (and disposes).</returns>
     public Image<float> RandomTransform(Image<float> x, ref RandomStream random, out TransformParameters applied)
     {
         applied = GetRandomTransform(x.Info, ref random);
@@ -167,6 +208,9 @@ public sealed class ImageDataGenerator
     // ------------------------------------------------------------------ statistics
 
     /// <summary>Per-channel mean from <see cref="Fit"/> (Keras's mean), or null. Setting it loads statistics computed elsewhere.</summary>
+    /// <remarks>One value per channel, on the scale after rescale. The array is kept, not copied: do not change it while
+    /// <see cref="Standardize"/> may run.</remarks>
+    /// <exception cref="ArgumentException">Set to an empty array or one holding NaN or an infinity.</exception>
     public float[]? Mean
     {
         get => _mean;
@@ -174,6 +218,9 @@ public sealed class ImageDataGenerator
     }
 
     /// <summary>Per-channel standard deviation from <see cref="Fit"/> (Keras's std), or null.</summary>
+    /// <remarks>One value per channel, after centring and on the scale after rescale; Standardize divides by
+    /// std + <see cref="StdEpsilon"/>. Setting it loads statistics computed elsewhere; the array is kept, not copied.</remarks>
+    /// <exception cref="ArgumentException">Set to an empty array or one holding NaN or an infinity.</exception>
     public float[]? Std
     {
         get => _std;
@@ -184,6 +231,10 @@ public sealed class ImageDataGenerator
     /// The D×D ZCA matrix (row-major, D = height·width·channels in HWC order; symmetric), or null.
     /// Keras's principal_components, in float32 as Keras keeps them.
     /// </summary>
+    /// <remarks>Setting it loads a matrix computed elsewhere (e.g. by Keras: numpy's principal_components, flattened);
+    /// the array is kept, not copied.</remarks>
+    /// <exception cref="ArgumentException">Set to an array whose length is not a non-zero perfect square, or that holds
+    /// NaN or an infinity.</exception>
     public float[]? PrincipalComponents
     {
         get => _principalComponents;
@@ -220,6 +271,10 @@ public sealed class ImageDataGenerator
     /// featurewise std (÷ (std + 1e-6)), ZCA (the HWC image as a row vector times the principal components).
     /// Where Keras only warns that fit wasn't called, this throws and says to call Fit.
     /// </summary>
+    /// <param name="x">The image, changed in place (HWC; usually 0..255 before rescale).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
+    /// <exception cref="MirageException">A featurewise option or ZCA is on but its statistic is unset, or the
+    /// statistic's channel count (or ZCA dimension) does not match the image.</exception>
     public void Standardize(Image<float> x)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -328,6 +383,18 @@ public sealed class ImageDataGenerator
     /// Rescale is applied first, as in keras-preprocessing ≥ 1.1.1 and tf.keras; <paramref name="applyRescale"/> = false
     /// fits on the images as given, as keras-preprocessing 1.1.0 did (its statistics are then in unscaled units).
     /// </summary>
+    /// <param name="x">Sample images, all of one shape (HWC, as they come from the loader, usually 0..255); not modified.</param>
+    /// <param name="augment">Fit on randomly transformed copies (Keras's augment).</param>
+    /// <param name="rounds">Copies per image when augmenting (Keras's rounds); at least 1; ignored otherwise.</param>
+    /// <param name="seed">Seed of the augmentation draws, or null for a random one (Keras's seed).</param>
+    /// <param name="applyRescale">Multiply by rescale before computing the statistics (keras-preprocessing ≥ 1.1.1).</param>
+    /// <remarks>Does nothing when featurewise_center, featurewise_std_normalization and zca_whitening are all off. Not
+    /// thread-safe with <see cref="Standardize"/>: fit first, then standardize.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="x"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or its images differ in shape.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rounds"/> is less than 1.</exception>
+    /// <exception cref="MirageException">ZCA is on and the images hold more than <see cref="MaxZcaDimension"/> values, or
+    /// the fit would need more memory than is available.</exception>
     public void Fit(IReadOnlyList<Image<float>> x, bool augment = false, int rounds = 1, ulong? seed = null, bool applyRescale = true)
     {
         ArgumentNullException.ThrowIfNull(x);
@@ -423,6 +490,8 @@ public sealed class ImageDataGenerator
 
     /// <summary>Bytes the ZCA fit needs for <paramref name="dimension"/> features: the D×D double covariance (reused for
     /// the eigenvectors), the D×D float32 result, the previous result if any, and a block of samples.</summary>
+    /// <param name="dimension">D = height × width × channels of the images to fit.</param>
+    /// <returns>An estimate in bytes, about 12·D² (16·D² when a matrix is already loaded).</returns>
     public long EstimateZcaBytes(int dimension)
     {
         long d = dimension;

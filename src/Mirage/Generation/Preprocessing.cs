@@ -23,6 +23,11 @@ public static class Preprocessing
     /// already in [0, 1]. Equal arguments return the same delegate, so options holding it compare equal after a JSON
     /// round trip.
     /// </summary>
+    /// <param name="parameters">clip_limit, kernel_size and nbins; validated here.</param>
+    /// <param name="valueRange">The value that maps to 1 for scikit-image: 255 for 0..255 images, 1 for [0, 1]; > 0.</param>
+    /// <returns>A cached, thread-safe delegate that equalizes its image in place (1, 3 or 4 channels).</returns>
+    /// <exception cref="ArgumentException">A parameter is invalid (clip_limit negative or not finite, a kernel side
+    /// negative, nbins outside 1..65536) or <paramref name="valueRange"/> is not a finite number > 0.</exception>
     public static Action<Image<float>> Clahe(ClaheParameters parameters, float valueRange = 255f)
     {
         parameters.Validate("preprocessing_function clahe");
@@ -32,14 +37,25 @@ public static class Preprocessing
     }
 
     /// <summary>CLAHE with a clip limit and scikit-image's other defaults (kernel 1/8 of each side, 256 bins), on 0..255 images.</summary>
+    /// <param name="clipLimit">scikit-image's clip_limit, normalised to [0, 1]; 0 (or ≥ 1) means no clipping.</param>
+    /// <returns>A cached, thread-safe delegate that equalizes its image in place.</returns>
+    /// <exception cref="ArgumentException"><paramref name="clipLimit"/> is negative or not finite.</exception>
     public static Action<Image<float>> Clahe(double clipLimit) => Clahe(new ClaheParameters { ClipLimit = clipLimit });
 
     /// <summary>The named step behind a delegate made here, or null for any other function (which JSON cannot express).</summary>
+    /// <param name="function">A preprocessing function, or null.</param>
     public static ClahePreprocessing? Describe(Action<Image<float>>? function) => function?.Target as ClahePreprocessing;
 }
 
 /// <summary>The CLAHE preprocessing step: its parameters and the value range of the images it receives.</summary>
+/// <param name="Parameters">scikit-image's clip_limit, kernel_size and nbins.</param>
+/// <param name="ValueRange">The value that maps to 1 for scikit-image (255 for Keras-style 0..255 images).</param>
 public sealed record ClahePreprocessing(ClaheParameters Parameters, float ValueRange)
 {
+    /// <summary>Equalizes <paramref name="image"/> in place; values stay on the 0..<see cref="ValueRange"/> scale.</summary>
+    /// <param name="image">1 (gray), 3 (RGB, through HSV) or 4 (alpha copied through) channels, values in
+    /// [0, <see cref="ValueRange"/>] (negative values count as 0).</param>
+    /// <exception cref="ArgumentException">The channel count is not 1, 3 or 4, a value exceeds the range (or is NaN), or
+    /// the parameters are invalid.</exception>
     public void Apply(Image<float> image) => Mirage.Kernels.Photometric.Clahe.Apply(image, image, Parameters, ValueRange);
 }

@@ -8,10 +8,25 @@ namespace Mirage.Generation;
 /// </summary>
 public sealed record ShiftRange
 {
+    /// <summary>Which of Keras's three meanings a shift range has.</summary>
+    /// <remarks>
+    /// <list type="bullet">
+    /// <item><description><c>Uniform</c>: a float v, drawn uniformly from (−v, v).</description></item>
+    /// <item><description><c>Integer</c>: an int N, whole pixels np.random.choice(N) · ±1.</description></item>
+    /// <item><description><c>Choices</c>: a list, one of its values · ±1.</description></item>
+    /// </list>
+    /// </remarks>
+#pragma warning disable CS1591 // the members are documented above: the one-line declaration has no room for ///
     public enum Kind { Uniform, Integer, Choices }
+#pragma warning restore CS1591
 
+    /// <summary>The meaning: a float range, an int range, or a list of values.</summary>
     public Kind Mode { get; }
+    /// <summary>The float v of a <see cref="Kind.Uniform"/> range (pixels when ≥ 1, a fraction of the size below
+    /// 1) or the N of an <see cref="Kind.Integer"/> one; 0 for <see cref="Kind.Choices"/>.</summary>
     public double Value { get; }
+    /// <summary>The values of a <see cref="Kind.Choices"/> list (fractions of the size when every value is below 1,
+    /// else pixels); empty otherwise.</summary>
     public IReadOnlyList<double> Values { get; }
 
     private ShiftRange(Kind mode, double value, IReadOnlyList<double> values)
@@ -21,9 +36,12 @@ public sealed record ShiftRange
         Values = values;
     }
 
+    /// <summary>No shift (Keras's default, 0.0).</summary>
     public static ShiftRange None { get; } = new(Kind.Uniform, 0, Array.Empty<double>());
 
     /// <summary>A float range: uniform in (−v, v); a fraction of the size when v &lt; 1.</summary>
+    /// <param name="value">v ≥ 0: pixels when ≥ 1, a fraction of the image height/width when below 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative, NaN or infinite.</exception>
     public static ShiftRange Uniform(double value)
     {
         if (!double.IsFinite(value) || value < 0)
@@ -32,6 +50,8 @@ public sealed record ShiftRange
     }
 
     /// <summary>An int range N: whole pixels from {−(N−1) … N−1}.</summary>
+    /// <param name="value">N ≥ 0 (Keras draws np.random.choice(N), times ±1; 0 and 1 never shift).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative.</exception>
     public static ShiftRange Integer(int value)
     {
         if (value < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "An integer shift range must be ≥ 0.");
@@ -39,6 +59,10 @@ public sealed record ShiftRange
     }
 
     /// <summary>A list: one of the values, with a random sign.</summary>
+    /// <param name="values">At least one finite value; copied. Fractions of the size when every value is below 1
+    /// (Keras checks np.max), else pixels.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="values"/> is empty or holds NaN or an infinity.</exception>
     public static ShiftRange Choices(params double[] values)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -48,12 +72,18 @@ public sealed record ShiftRange
         return new(Kind.Choices, 0, values.ToArray());
     }
 
+    /// <summary>A float range, so <c>WidthShiftRange = 0.2</c> reads as in Keras; see <see cref="Uniform"/>.</summary>
+    /// <param name="value">v ≥ 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="value"/> is negative, NaN or infinite.</exception>
     public static implicit operator ShiftRange(double value) => Uniform(value);
 
     // Records compare lists by reference; two ranges listing the same values are the same range.
+    /// <summary>Same kind, same value and the same list of values in the same order.</summary>
+    /// <param name="other">The range to compare with.</param>
     public bool Equals(ShiftRange? other) =>
         other is not null && Mode == other.Mode && Value.Equals(other.Value) && Values.SequenceEqual(other.Values);
 
+    /// <summary>A hash consistent with <see cref="Equals(ShiftRange)"/> (over the list's values, not its reference).</summary>
     public override int GetHashCode()
     {
         var hash = new HashCode();

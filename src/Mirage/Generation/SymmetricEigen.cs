@@ -16,6 +16,17 @@ public static class SymmetricEigen
     /// On return row k of <paramref name="matrix"/> is the unit eigenvector of <paramref name="eigenvalues"/>[k];
     /// eigenvalues are in ascending order. Only symmetry is assumed (no definiteness).
     /// </summary>
+    /// <param name="matrix">n × n values, row-major; only symmetry is assumed. Overwritten with the eigenvectors (one
+    /// per row).</param>
+    /// <param name="n">The order of the matrix; at least 1.</param>
+    /// <param name="eigenvalues">Receives the n eigenvalues, ascending; at least n long.</param>
+    /// <remarks>Used by ZCA whitening (zca_whitening), where Keras takes scipy's SVD of the covariance; for a symmetric
+    /// positive semi-definite matrix both give the same basis up to the sign of each vector.</remarks>
+    /// <exception cref="ArgumentNullException"><paramref name="matrix"/> or <paramref name="eigenvalues"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is less than 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="matrix"/> holds fewer than n × n values or
+    /// <paramref name="eigenvalues"/> fewer than n.</exception>
+    /// <exception cref="MirageException">The QL iteration did not converge (the matrix holds NaN or infinities).</exception>
     public static void Decompose(double[] matrix, int n, double[] eigenvalues)
     {
         ArgumentNullException.ThrowIfNull(matrix);

@@ -7,12 +7,27 @@ namespace Mirage.Imaging;
 /// A height × width × channels image (channels-last, row-major) over a pooled buffer. T is byte or float in practice;
 /// any channel count ≥ 1 is allowed. Dispose returns the buffer to the pool; using a disposed image throws.
 /// </summary>
+/// <remarks>Not synchronised: concurrent reads are safe, a write concurrent with any other access is not.</remarks>
 public sealed class Image<T> : IDisposable where T : unmanaged
 {
     private T[]? _buffer;
 
+    /// <summary>
+    /// Rents a buffer from <see cref="ArrayPool{T}.Shared"/> and clears it: a new image is all zeros. Dispose the image
+    /// to give the buffer back.
+    /// </summary>
+    /// <param name="height">Rows (H); at least 1.</param>
+    /// <param name="width">Columns (W); at least 1.</param>
+    /// <param name="channels">Values per pixel (C); at least 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is less than 1.</exception>
+    /// <exception cref="OverflowException">height × width × channels does not fit in an <see cref="int"/>.</exception>
     public Image(int height, int width, int channels) : this(ImageInfo.Create(height, width, channels)) { }
 
+    /// <summary>A zero-filled image of the shape <paramref name="info"/> over a pooled buffer.</summary>
+    /// <param name="info">The shape; it is validated again, so a default or hand-built <see cref="ImageInfo"/> with a
+    /// dimension below 1 is refused.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension of <paramref name="info"/> is less than 1.</exception>
+    /// <exception cref="OverflowException">The value count does not fit in an <see cref="int"/>.</exception>
     public Image(ImageInfo info) : this(info, clear: true, slack: 0) { }
 
     private Image(ImageInfo info, bool clear, int slack)
@@ -45,6 +60,14 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     internal T[] RawBuffer => Buffer;
 
     /// <summary>Wraps an existing HWC array without copying; the image does not return it to the pool.</summary>
+    /// <param name="data">Channels-last, row-major values; may be longer than the image (the tail is ignored). The
+    /// caller keeps ownership: writes through the image change this array.</param>
+    /// <param name="height">Rows (H); at least 1.</param>
+    /// <param name="width">Columns (W); at least 1.</param>
+    /// <param name="channels">Values per pixel (C); at least 1.</param>
+    /// <returns>An image viewing <paramref name="data"/> from index 0.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is less than 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="data"/> holds fewer than height × width × channels values.</exception>
     public static Image<T> Wrap(T[] data, int height, int width, int channels)
     {
         var info = ImageInfo.Create(height, width, channels);
@@ -63,18 +86,40 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     private readonly bool _pooled = true;
     private int _offset;
 
+    /// <summary>The shape, (H, W, C); fixed for the image's lifetime.</summary>
     public ImageInfo Info { get; }
+    /// <summary>Rows (H), in pixels; at least 1.</summary>
     public int Height => Info.Height;
+    /// <summary>Columns (W), in pixels; at least 1.</summary>
     public int Width => Info.Width;
+    /// <summary>Values per pixel (C): 1 grayscale, 3 RGB, 4 RGBA; any count ≥ 1 is allowed.</summary>
     public int Channels => Info.Channels;
+    /// <summary>Number of values, height × width × channels (the length of <see cref="Span"/>, not of the pooled
+    /// buffer, which may be longer).</summary>
     public int Length => Info.Length;
     /// <summary>Values per row (width × channels).</summary>
     public int RowStride => Info.Width * Info.Channels;
 
+    /// <summary>
+    /// All values, channels-last and row-major: value (y, x, c) is at (y × <see cref="Width"/> + x) ×
+    /// <see cref="Channels"/> + c. The span views the image's buffer; do not keep it past <see cref="Dispose"/>.
+    /// </summary>
+    /// <exception cref="ObjectDisposedException">The image has been disposed.</exception>
     public Span<T> Span => Buffer.AsSpan(_offset, Info.Length);
 
+    /// <summary>Row <paramref name="y"/> (<see cref="RowStride"/> values), a view into the image's buffer.</summary>
+    /// <param name="y">Row index, 0 (top) to <see cref="Height"/> − 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The row lies outside the buffer (rows past
+    /// <see cref="Height"/> are not always caught: the pooled buffer may be longer than the image).</exception>
+    /// <exception cref="ObjectDisposedException">The image has been disposed.</exception>
     public Span<T> Row(int y) => Buffer.AsSpan(_offset + y * RowStride, RowStride);
 
+    /// <summary>A reference to value (row <paramref name="y"/>, column <paramref name="x"/>, channel
+    /// <paramref name="c"/>); indices are not checked against the shape, only against the buffer.</summary>
+    /// <param name="y">Row, 0 (top) to <see cref="Height"/> − 1.</param>
+    /// <param name="x">Column, 0 (left) to <see cref="Width"/> − 1.</param>
+    /// <param name="c">Channel, 0 to <see cref="Channels"/> − 1.</param>
+    /// <exception cref="ObjectDisposedException">The image has been disposed.</exception>
     public ref T this[int y, int x, int c]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -83,6 +128,8 @@ public sealed class Image<T> : IDisposable where T : unmanaged
 
     private T[] Buffer => _buffer ?? throw new ObjectDisposedException(nameof(Image<T>));
 
+    /// <summary>A deep copy in a new pooled buffer; the caller owns (and disposes) it.</summary>
+    /// <exception cref="ObjectDisposedException">The image has been disposed.</exception>
     public Image<T> Clone()
     {
         var copy = new Image<T>(Info);
@@ -90,9 +137,18 @@ public sealed class Image<T> : IDisposable where T : unmanaged
         return copy;
     }
 
+    /// <summary>Whether <paramref name="other"/> has the same height, width and channel count.</summary>
+    /// <param name="other">The image to compare with.</param>
     public bool SameShape(Image<T> other) => Info == other.Info;
 
     /// <summary>Builds an HWC image from channels-first (CHW) data.</summary>
+    /// <param name="chw">Values in (C, H, W) order; may be longer than needed (the tail is ignored).</param>
+    /// <param name="height">Rows (H); at least 1.</param>
+    /// <param name="width">Columns (W); at least 1.</param>
+    /// <param name="channels">Channels (C); at least 1.</param>
+    /// <returns>A new pooled image the caller owns (and disposes).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is less than 1.</exception>
+    /// <exception cref="ArgumentException"><paramref name="chw"/> is shorter than channels × height × width.</exception>
     public static Image<T> FromChannelsFirst(ReadOnlySpan<T> chw, int height, int width, int channels)
     {
         var image = new Image<T>(height, width, channels);
@@ -109,6 +165,8 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     }
 
     /// <summary>Copies this image into <paramref name="chw"/> in channels-first (CHW) order.</summary>
+    /// <param name="chw">Destination of at least <see cref="Length"/> values; values past that are left untouched.</param>
+    /// <exception cref="ArgumentException"><paramref name="chw"/> is shorter than <see cref="Length"/>.</exception>
     public void CopyToChannelsFirst(Span<T> chw)
     {
         if (chw.Length < Length)
@@ -122,11 +180,17 @@ public sealed class Image<T> : IDisposable where T : unmanaged
         }
     }
 
+    /// <summary>
+    /// Returns a pooled buffer to <see cref="ArrayPool{T}.Shared"/> (a <see cref="Wrap"/>ped array stays the caller's).
+    /// Safe to call more than once, from any thread; afterwards every access to the values throws
+    /// <see cref="ObjectDisposedException"/>. Spans taken earlier must no longer be used.
+    /// </summary>
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
         if (buffer is not null && _pooled) ArrayPool<T>.Shared.Return(buffer);
     }
 
+    /// <summary>The element type and shape, e.g. <c>Image&lt;Byte&gt; 224x224x3</c>.</summary>
     public override string ToString() => $"Image<{typeof(T).Name}> {Info}";
 }

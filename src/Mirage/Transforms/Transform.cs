@@ -22,17 +22,33 @@ public readonly record struct NoParams;
 public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeTransform
     where TOptions : TransformOptions where TParams : unmanaged
 {
+    /// <summary>A transform built from <paramref name="options"/> (already validated by their init setters).</summary>
+    /// <param name="options">The options; kept, not copied (records are immutable).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     protected Transform(TOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
 
+    /// <summary>The options this transform was built from, with their concrete type.</summary>
     public TOptions Options { get; }
     TransformOptions ITransform.Options => Options;
+    /// <inheritdoc/>
     public string Name => Options.Name;
 
+    /// <inheritdoc/>
     public abstract TParams Sample(ref RandomStream random, in ImageInfo image);
+    /// <summary>The shape of the output; by default the input's (override when the transform resizes or crops).</summary>
+    /// <param name="p">The parameters drawn by <see cref="Sample(ref RandomStream, in ImageInfo)"/>.</param>
+    /// <param name="input">The shape of the image the parameters were drawn for.</param>
     public virtual ImageInfo OutputInfo(in TParams p, in ImageInfo input) => input;
+    /// <inheritdoc/>
     public abstract void Apply(in TParams p, Image<byte> src, Image<byte> dst);
+    /// <inheritdoc/>
     public abstract void Apply(in TParams p, Image<float> src, Image<float> dst);
 
+    /// <summary>Draws this transform's parameters for an image of <paramref name="shape"/>, appends them to
+    /// <paramref name="tape"/> with the input and output shapes, and sets <paramref name="shape"/> to the output shape.</summary>
+    /// <param name="random">The sample's stream; advanced by the draws.</param>
+    /// <param name="shape">In: the shape this transform receives. Out: the shape it produces.</param>
+    /// <param name="tape">The sample's tape; one entry is appended.</param>
     public void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape)
     {
         var p = Sample(ref random, shape);
@@ -41,6 +57,13 @@ public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeT
         shape = output;
     }
 
+    /// <summary>A segmentation mask: a geometric transform warps it with its matrix, nearest sampling and fill 0 (labels
+    /// are never blended); a photometric one copies it. Override for anything else.</summary>
+    /// <param name="p">The parameters drawn for the image.</param>
+    /// <param name="src">The mask, the shape of the image the parameters were drawn for.</param>
+    /// <param name="dst">Receives the mask, shape <see cref="OutputInfo"/>; a different image.</param>
+    /// <exception cref="NotSupportedException">The transform is neither geometric nor photometric and does not override
+    /// this method.</exception>
     public virtual void ApplyToMask(in TParams p, Image<byte> src, Image<byte> dst)
     {
         if (this is IGeometricTransform<TParams> g)
@@ -49,6 +72,14 @@ public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeT
         else throw NotSupported("masks");
     }
 
+    /// <summary>Moves keypoints by the inverse of the geometric matrix (input position → output position); a
+    /// photometric transform leaves them. Points may end up outside the output; they are not clipped or dropped.</summary>
+    /// <param name="p">The parameters drawn for the image.</param>
+    /// <param name="input">The shape of the image the parameters were drawn for.</param>
+    /// <param name="points">Changed in place.</param>
+    /// <exception cref="NotSupportedException">The transform is neither geometric nor photometric and does not override
+    /// this method.</exception>
+    /// <exception cref="InvalidOperationException">The matrix is singular.</exception>
     public virtual void ApplyToKeypoints(in TParams p, in ImageInfo input, Span<Keypoint> points)
     {
         if (this is IPhotometricTransform<TParams>) return;
@@ -60,6 +91,14 @@ public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeT
         }
     }
 
+    /// <summary>Moves boxes: each becomes the axis-aligned bounds of its four moved corners (so a rotation grows it); a
+    /// photometric transform leaves them. Boxes are not clipped to the output.</summary>
+    /// <param name="p">The parameters drawn for the image.</param>
+    /// <param name="input">The shape of the image the parameters were drawn for.</param>
+    /// <param name="boxes">Changed in place.</param>
+    /// <exception cref="NotSupportedException">The transform is neither geometric nor photometric and does not override
+    /// this method.</exception>
+    /// <exception cref="InvalidOperationException">The matrix is singular.</exception>
     public virtual void ApplyToBoxes(in TParams p, in ImageInfo input, Span<BoundingBox> boxes)
     {
         if (this is IPhotometricTransform<TParams>) return;
@@ -82,6 +121,9 @@ public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeT
             ? g.Matrix(p, input, OutputInfo(p, input)).Inverse()
             : throw NotSupported(target);
 
+    /// <summary>The error for a target (masks, boxes, keypoints) this transform cannot say how it changes; it names the
+    /// transform and the interfaces or override that would fix it.</summary>
+    /// <param name="target">What cannot be transformed, plural and lower case: <c>masks</c>, <c>boxes</c>, <c>keypoints</c>.</param>
     protected NotSupportedException NotSupported(string target) =>
         new($"{Name} does not say how it changes {target}: implement IGeometricTransform (its matrix moves {target}) or " +
             $"IPhotometricTransform (it leaves them alone), or override ApplyTo{char.ToUpperInvariant(target[0])}{target[1..]}.");

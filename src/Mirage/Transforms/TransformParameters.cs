@@ -11,17 +11,29 @@ namespace Mirage.Transforms;
 /// </summary>
 public readonly record struct TransformParameters
 {
+    /// <summary>Rotation in degrees (Keras's theta); positive turns the content clockwise as displayed. Default 0.</summary>
     [JsonPropertyName("theta")] public double Theta { get; init; }
+    /// <summary>Shift along rows in pixels (Keras's tx, from height_shift_range); positive moves the content up.</summary>
     [JsonPropertyName("tx")] public double Tx { get; init; }
+    /// <summary>Shift along columns in pixels (Keras's ty, from width_shift_range); positive moves the content left.</summary>
     [JsonPropertyName("ty")] public double Ty { get; init; }
+    /// <summary>Shear angle in degrees (Keras's shear). Default 0.</summary>
     [JsonPropertyName("shear")] public double Shear { get; init; }
+    /// <summary>Zoom of rows (Keras's zx): scales the row sampling position, so above 1 zooms out. Default 1.</summary>
     [JsonPropertyName("zx")] public double Zx { get; init; } = 1;
+    /// <summary>Zoom of columns (Keras's zy); above 1 zooms out. Default 1.</summary>
     [JsonPropertyName("zy")] public double Zy { get; init; } = 1;
+    /// <summary>Mirror left–right (Keras's flip_horizontal), after the warp and channel shift.</summary>
     [JsonPropertyName("flip_horizontal")] public bool FlipHorizontal { get; init; }
+    /// <summary>Mirror top–bottom (Keras's flip_vertical), after the horizontal flip.</summary>
     [JsonPropertyName("flip_vertical")] public bool FlipVertical { get; init; }
+    /// <summary>Value added to every value, then clipped to the image's min..max (Keras's channel_shift_intensity); null
+    /// for none.</summary>
     [JsonPropertyName("channel_shift_intensity")] public double? ChannelShiftIntensity { get; init; }
+    /// <summary>Brightness factor (Keras's brightness), applied last on the 0..255 scale; null for none.</summary>
     [JsonPropertyName("brightness")] public double? Brightness { get; init; }
 
+    /// <summary>Parameters that change nothing: zooms 1, everything else 0, false or null.</summary>
     public TransformParameters() { }
 
     /// <summary>Parameters that change nothing.</summary>
@@ -35,9 +47,17 @@ public readonly record struct TransformParameters
         Converters = { new FlexibleBoolConverter() },
     };
 
+    /// <summary>Keras's dictionary as compact JSON with its names (<c>theta</c>, <c>tx</c>, …); <see cref="FromJson"/> reads
+    /// it back.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     /// <summary>Parses Keras's parameter dictionary; <paramref name="source"/> names the file in errors.</summary>
+    /// <param name="json">A JSON object with any of Keras's keys; flips may be true/false, 0/1 or 0.0/1.0; numbers may be
+    /// strings; comments and trailing commas are allowed.</param>
+    /// <param name="source">Names the input at the start of every error message.</param>
+    /// <returns>Validated parameters (<see cref="Validated"/>); keys left out keep the identity's values.</returns>
+    /// <exception cref="FormatException">Not JSON or not an object, an unknown key, a value of the wrong type, or a value
+    /// out of range.</exception>
     public static TransformParameters FromJson(string json, string source = "parameters")
     {
         try
@@ -62,6 +82,9 @@ public readonly record struct TransformParameters
     /// ±1e7 pixels (beyond that sin/cos and the matrix lose all precision); zooms between 1e-6 and 1e6 in magnitude (0 is
     /// a singular matrix); brightness ≥ 0. Errors name the parameter and the value given.
     /// </summary>
+    /// <param name="source">Starts every error message.</param>
+    /// <returns>This value, unchanged, so calls chain.</returns>
+    /// <exception cref="FormatException">A value is not finite or out of range.</exception>
     public TransformParameters Validated(string source = "parameters")
     {
         static string F(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);

@@ -18,6 +18,10 @@ public static unsafe class Flip
     private const int StackRow = 16384;
 
     /// <summary>Left–right mirror (Keras's flip_horizontal: the column axis).</summary>
+    /// <typeparam name="T">The value type (byte or float in practice).</typeparam>
+    /// <param name="src">The image to mirror.</param>
+    /// <param name="dst">Receives the mirror; the same shape as <paramref name="src"/>; may be <paramref name="src"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> has another shape.</exception>
     public static void Horizontal<T>(Image<T> src, Image<T> dst) where T : unmanaged => Horizontal(src, dst, vectorized: true);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -128,6 +132,10 @@ public static unsafe class Flip
     }
 
     /// <summary>Top–bottom mirror (Keras's flip_vertical: the row axis).</summary>
+    /// <typeparam name="T">The value type (byte or float in practice).</typeparam>
+    /// <param name="src">The image to mirror.</param>
+    /// <param name="dst">Receives the mirror; the same shape as <paramref name="src"/>; may be <paramref name="src"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> has another shape.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Vertical<T>(Image<T> src, Image<T> dst) where T : unmanaged
     {

@@ -9,16 +9,31 @@ public enum ResizeInterpolation
 {
     /// <summary>Keras's default: Pillow's NEAREST (pixel-centre sampling, no antialiasing).</summary>
     Nearest,
+    /// <summary>Keras <c>"bilinear"</c>: Pillow's BILINEAR, a triangle filter widened by the scale when shrinking
+    /// (antialiased).</summary>
     Bilinear,
+    /// <summary>Keras <c>"bicubic"</c>: Pillow's BICUBIC (a = −0.5), widened when shrinking.</summary>
     Bicubic,
+    /// <summary>Keras <c>"lanczos"</c>: Pillow's LANCZOS (3 lobes), widened when shrinking.</summary>
     Lanczos,
+    /// <summary>Keras <c>"box"</c>: Pillow's BOX, each output pixel the mean of the input pixels it covers.</summary>
     Box,
+    /// <summary>Keras <c>"hamming"</c>: Pillow's HAMMING, widened when shrinking.</summary>
     Hamming,
 }
 
 /// <summary>A source region in pixels (left, top, right, bottom; right/bottom exclusive), Pillow's resize box.</summary>
+/// <remarks>Column first, as Pillow's box, unlike <see cref="Geometry.BoundingBox"/> and Mirage's (height, width)
+/// order elsewhere. Edges may be fractional.</remarks>
+/// <param name="Left">First column, in pixels from the left edge; ≥ 0.</param>
+/// <param name="Top">First row, in pixels from the top edge; ≥ 0.</param>
+/// <param name="Right">End column (exclusive); ≤ the source width and ≥ <c>Left</c>.</param>
+/// <param name="Bottom">End row (exclusive); ≤ the source height and ≥ <c>Top</c>.</param>
 public readonly record struct ResizeBox(float Left, float Top, float Right, float Bottom)
 {
+    /// <summary>The whole image: (0, 0, width, height).</summary>
+    /// <param name="height">Source height in pixels.</param>
+    /// <param name="width">Source width in pixels.</param>
     public static ResizeBox Full(int height, int width) => new(0, 0, width, height);
 }
 
@@ -33,6 +48,13 @@ public static class Resize
     private const int PrecisionBits = 32 - 8 - 2;
 
     /// <summary>Resizes <paramref name="src"/> (or its <paramref name="box"/>) into <paramref name="dst"/>'s size.</summary>
+    /// <param name="src">The source image; not modified.</param>
+    /// <param name="dst">Receives the result at its own size; the channel count of <paramref name="src"/>; a different
+    /// image.</param>
+    /// <param name="interpolation">Pillow's resampling filter (Keras's interpolation argument of load_img).</param>
+    /// <param name="box">The source region to resize, or null for the whole image.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> has another channel count or is <paramref name="src"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="box"/> does not lie inside the source.</exception>
     public static void Apply(Image<byte> src, Image<byte> dst, ResizeInterpolation interpolation, ResizeBox? box = null)
     {
         if (src.Channels != dst.Channels)
@@ -77,6 +99,13 @@ public static class Resize
 
     /// <summary>Returns a new image of <paramref name="height"/>×<paramref name="width"/>; with <paramref name="keepAspectRatio"/>,
     /// the largest centred region of the target's aspect ratio is resized (Keras's keep_aspect_ratio).</summary>
+    /// <param name="src">The source image; not modified.</param>
+    /// <param name="height">Target height in pixels; ≥ 1.</param>
+    /// <param name="width">Target width in pixels; ≥ 1.</param>
+    /// <param name="interpolation">Pillow's resampling filter.</param>
+    /// <param name="keepAspectRatio">Crop to the target's aspect ratio first instead of stretching.</param>
+    /// <returns>A new image the caller owns (and disposes).</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is less than 1.</exception>
     public static Image<byte> To(Image<byte> src, int height, int width, ResizeInterpolation interpolation, bool keepAspectRatio = false)
     {
         var dst = Image<byte>.Uninitialized(ImageInfo.Create(height, width, src.Channels)); // Apply writes every byte
@@ -93,6 +122,11 @@ public static class Resize
     }
 
     /// <summary>Keras's keep_aspect_ratio crop: the largest centred box of the target's aspect ratio.</summary>
+    /// <param name="srcHeight">Source height in pixels.</param>
+    /// <param name="srcWidth">Source width in pixels.</param>
+    /// <param name="targetHeight">Target height in pixels; ≥ 1.</param>
+    /// <param name="targetWidth">Target width in pixels; ≥ 1.</param>
+    /// <returns>A whole-pixel box; the leftover is split with the smaller half at the top/left.</returns>
     public static ResizeBox CentreCropBox(int srcHeight, int srcWidth, int targetHeight, int targetWidth)
     {
         int cropHeight = Math.Min(srcHeight, (int)((long)srcWidth * targetHeight / targetWidth));

@@ -72,9 +72,29 @@ public static unsafe class WarpAffine
     /// <summary>Coordinate tables of at most this many ints (output width ≤ 2048) live on the stack.</summary>
     private const int StackTableInts = 4096;
 
+    /// <summary>Warps a float image: dst(r, c) = src(m · (r, c)), scipy.ndimage.affine_transform (orders 0 and 1) rounded
+    /// once to float.</summary>
+    /// <param name="src">The source image; not modified.</param>
+    /// <param name="dst">Receives the warp at its own height and width (scipy's output_shape); the source's channel count;
+    /// a different image.</param>
+    /// <param name="m">Output (row, col) → input (row, col) position sampled; see <see cref="AffineMatrix"/>.</param>
+    /// <param name="options">Interpolation order, fill mode, cval and the Keras-compatibility switch.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is <paramref name="src"/> or has another channel count, or
+    /// <paramref name="m"/> has a NaN or infinite entry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The interpolation is neither nearest nor bilinear.</exception>
     public static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options) =>
         Apply(src, dst, m, options, vectorized: true);
 
+    /// <summary>Warps a byte image: dst(r, c) = src(m · (r, c)). Order 0 picks scipy's pixels exactly; bilinear is
+    /// fixed-point and within 1 of the float path.</summary>
+    /// <param name="src">The source image; not modified.</param>
+    /// <param name="dst">Receives the warp at its own height and width; the source's channel count; a different image.</param>
+    /// <param name="m">Output (row, col) → input (row, col) position sampled.</param>
+    /// <param name="options">Interpolation order, fill mode, cval (rounded half to even and clipped to 0..255) and the
+    /// Keras-compatibility switch.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is <paramref name="src"/> or has another channel count, or
+    /// <paramref name="m"/> has a NaN or infinite entry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The interpolation is neither nearest nor bilinear.</exception>
     public static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options) =>
         Apply(src, dst, m, options, vectorized: true);
 
@@ -132,11 +152,35 @@ public static unsafe class WarpAffine
     /// bit for bit; each warped row is converted while it is still in L1. <paramref name="scale"/> and
     /// <paramref name="offset"/> hold one value per channel or one for all.
     /// </summary>
+    /// <param name="src">The source image; not modified.</param>
+    /// <param name="dst">Receives src.Height × src.Width × channels floats (a batch slot); values past that are untouched.</param>
+    /// <param name="layout">Channels-last (HWC) or channels-first (CHW) output.</param>
+    /// <param name="m">Output (row, col) → input (row, col) position sampled.</param>
+    /// <param name="options">Interpolation order, fill mode, cval (applied in bytes, before scale/offset) and the
+    /// Keras-compatibility switch.</param>
+    /// <param name="scale">1 or C multipliers, e.g. 1/255.</param>
+    /// <param name="offset">1 or C addends, e.g. −mean/std.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is too short, <paramref name="scale"/> or
+    /// <paramref name="offset"/> has neither 1 nor C values, or <paramref name="m"/> has a non-finite entry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The interpolation is neither nearest nor bilinear.</exception>
     public static void ApplyToFloat(Image<byte> src, Span<float> dst, DataLayout layout, in AffineMatrix m, in WarpOptions options,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ApplyToFloat(src, dst, src.Height, src.Width, layout, m, options, scale, offset, vectorized: true);
 
     /// <summary>The same with an output of <paramref name="height"/> × <paramref name="width"/> (scipy's output_shape).</summary>
+    /// <param name="src">The source image; not modified.</param>
+    /// <param name="dst">Receives height × width × channels floats; values past that are untouched.</param>
+    /// <param name="height">Output height in pixels; ≥ 1.</param>
+    /// <param name="width">Output width in pixels; ≥ 1.</param>
+    /// <param name="layout">Channels-last (HWC) or channels-first (CHW) output.</param>
+    /// <param name="m">Output (row, col) → input (row, col) position sampled.</param>
+    /// <param name="options">Interpolation order, fill mode, cval and the Keras-compatibility switch.</param>
+    /// <param name="scale">1 or C multipliers.</param>
+    /// <param name="offset">1 or C addends.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is too short, <paramref name="scale"/> or
+    /// <paramref name="offset"/> has neither 1 nor C values, or <paramref name="m"/> has a non-finite entry.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is less than 1,
+    /// or the interpolation is neither nearest nor bilinear.</exception>
     public static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
         in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, vectorized: true);

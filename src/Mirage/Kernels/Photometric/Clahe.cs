@@ -35,10 +35,23 @@ public static unsafe class Clahe
     /// <c>equalize_adapthist(x)</c>. Values below 0 count as 0 (as scikit-image clips them); values above valueRange
     /// (or below −valueRange, or NaN) are an error, as in scikit-image.
     /// </summary>
+    /// <param name="src">HWC values; 1 (gray), 3 (RGB) or 4 (RGBA) channels.</param>
+    /// <param name="shape">The image's (H, W, C).</param>
+    /// <param name="dst">Receives shape.Length values; may be <paramref name="src"/>'s memory.</param>
+    /// <param name="p">clip_limit, kernel_size and nbins (scikit-image's arguments).</param>
+    /// <param name="valueRange">The value that maps to 1: 1 for [0, 1] images, 255 for 0..255; finite and > 0.</param>
+    /// <exception cref="ArgumentException">A span is too short, the channel count is not 1, 3 or 4, a parameter is
+    /// invalid, <paramref name="valueRange"/> is not a finite number > 0, or a value lies outside the range.</exception>
     public static void Apply(ReadOnlySpan<float> src, ImageInfo shape, Span<float> dst, in ClaheParameters p, float valueRange = 1f) =>
         Apply(src, shape, dst, p, valueRange, vectorized: true);
 
     /// <summary>The same for whole images; dst may be src.</summary>
+    /// <param name="src">1 (gray), 3 (RGB) or 4 (RGBA) channels, values in [0, <paramref name="valueRange"/>].</param>
+    /// <param name="dst">Receives the result; the shape of <paramref name="src"/>; may be <paramref name="src"/>.</param>
+    /// <param name="p">clip_limit, kernel_size and nbins.</param>
+    /// <param name="valueRange">The value that maps to 1; finite and > 0.</param>
+    /// <exception cref="ArgumentException">The shapes differ, the channel count is not 1, 3 or 4, a parameter is
+    /// invalid, or a value lies outside the range.</exception>
     public static void Apply(Image<float> src, Image<float> dst, in ClaheParameters p, float valueRange = 1f)
     {
         CheckSameShape(src.Info, dst.Info);
@@ -46,10 +59,21 @@ public static unsafe class Clahe
     }
 
     /// <summary>Equalizes an 8-bit image (HWC) into floats in [0, 1], as scikit-image does for uint8 input.</summary>
+    /// <param name="src">HWC bytes; 1, 3 or 4 channels.</param>
+    /// <param name="shape">The image's (H, W, C).</param>
+    /// <param name="dst">Receives shape.Length floats in [0, 1].</param>
+    /// <param name="p">clip_limit, kernel_size and nbins.</param>
+    /// <exception cref="ArgumentException">A span is too short, the channel count is not 1, 3 or 4, or a parameter is
+    /// invalid.</exception>
     public static void Apply(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, in ClaheParameters p) =>
         Apply(src, shape, dst, p, vectorized: true);
 
     /// <summary>The same for whole images.</summary>
+    /// <param name="src">1, 3 or 4 channels of bytes; not modified.</param>
+    /// <param name="dst">Receives floats in [0, 1]; the shape of <paramref name="src"/>.</param>
+    /// <param name="p">clip_limit, kernel_size and nbins.</param>
+    /// <exception cref="ArgumentException">The shapes differ, the channel count is not 1, 3 or 4, or a parameter is
+    /// invalid.</exception>
     public static void Apply(Image<byte> src, Image<float> dst, in ClaheParameters p)
     {
         CheckSameShape(src.Info, dst.Info);

@@ -7,6 +7,7 @@ namespace Mirage.Kernels.Photometric;
 /// </summary>
 public readonly record struct ClaheParameters
 {
+    /// <summary>scikit-image's defaults: clip_limit 0.01, kernel_size 1/8 of each side, nbins 256.</summary>
     public ClaheParameters() { }
 
     /// <summary>Clipping limit normalised to [0, 1] (times the kernel's pixel count); 0 or ≥ 1 = no clipping (plain AHE).</summary>
@@ -25,10 +26,17 @@ public readonly record struct ClaheParameters
     public const int MaxBins = 1 << 16;
 
     /// <summary>The kernel size used for an image of this size (defaults resolved).</summary>
+    /// <param name="height">Image height in pixels.</param>
+    /// <param name="width">Image width in pixels.</param>
+    /// <returns>The contextual region (height, width) in pixels, each ≥ 1.</returns>
     public (int Height, int Width) KernelFor(int height, int width) =>
         (KernelHeight > 0 ? KernelHeight : Math.Max(height / 8, 1), KernelWidth > 0 ? KernelWidth : Math.Max(width / 8, 1));
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the parameter (prefixed by <paramref name="source"/>) when invalid.</summary>
+    /// <param name="source">Starts the error message (e.g. the option or file the parameters came from).</param>
+    /// <returns>This value, unchanged, so calls chain.</returns>
+    /// <exception cref="ArgumentException">clip_limit is negative or not finite, a kernel side is negative, or nbins is
+    /// outside 1..<see cref="MaxBins"/>.</exception>
     public ClaheParameters Validate(string source = "CLAHE")
     {
         if (!double.IsFinite(ClipLimit) || ClipLimit < 0)

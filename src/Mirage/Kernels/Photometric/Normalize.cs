@@ -21,10 +21,25 @@ public static unsafe class Normalize
     /// <paramref name="layout"/>. <paramref name="scale"/> and <paramref name="offset"/> hold one value per channel,
     /// or a single value for all channels.
     /// </summary>
+    /// <param name="src">HWC bytes; at least shape.Length values.</param>
+    /// <param name="shape">The image's (H, W, C).</param>
+    /// <param name="dst">Receives shape.Length floats; values past that are untouched.</param>
+    /// <param name="layout">Channels-last (HWC) or channels-first (CHW) output.</param>
+    /// <param name="scale">1 or C multipliers (e.g. 1/255).</param>
+    /// <param name="offset">1 or C addends (e.g. −mean/std).</param>
+    /// <exception cref="ArgumentException"><paramref name="src"/> or <paramref name="dst"/> is too short, or
+    /// <paramref name="scale"/> or <paramref name="offset"/> has neither 1 nor C values.</exception>
     public static void ToFloat(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, DataLayout layout,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) => ToFloat(src, shape, dst, layout, scale, offset, vectorized: true);
 
     /// <summary>The same for a whole image.</summary>
+    /// <param name="src">The byte image; not modified.</param>
+    /// <param name="dst">Receives src.Length floats; values past that are untouched.</param>
+    /// <param name="layout">Channels-last (HWC) or channels-first (CHW) output.</param>
+    /// <param name="scale">1 or C multipliers.</param>
+    /// <param name="offset">1 or C addends.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is too short, or <paramref name="scale"/> or
+    /// <paramref name="offset"/> has neither 1 nor C values.</exception>
     public static void ToFloat(Image<byte> src, Span<float> dst, DataLayout layout, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ToFloat(src.Span, src.Info, dst, layout, scale, offset, vectorized: true);
 

@@ -11,6 +11,13 @@ namespace Mirage.Kernels.Photometric;
 public static class PointOps
 {
     /// <summary>dst = clamp(src + intensity, min, max): Keras's apply_channel_shift with the image's own min/max.</summary>
+    /// <param name="src">Source values.</param>
+    /// <param name="dst">Destination, at least as long as <paramref name="src"/>; may be the same span.</param>
+    /// <param name="intensity">Added to every value (Keras's channel_shift_intensity).</param>
+    /// <param name="min">Lower clip bound (Keras: the image's minimum before the shift).</param>
+    /// <param name="max">Upper clip bound (Keras: the image's maximum before the shift).</param>
+    /// <param name="vectorized">False forces the scalar loop (same results; for tests).</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is shorter than <paramref name="src"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ShiftClamp(ReadOnlySpan<float> src, Span<float> dst, float intensity, float min, float max, bool vectorized = true)
     {
@@ -30,6 +37,11 @@ public static class PointOps
     }
 
     /// <summary>dst = src · scale (Keras's rescale).</summary>
+    /// <param name="src">Source values.</param>
+    /// <param name="dst">Destination, at least as long as <paramref name="src"/>; may be the same span.</param>
+    /// <param name="scale">The factor, e.g. 1/255.</param>
+    /// <param name="vectorized">False forces the scalar loop (same results; for tests).</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is shorter than <paramref name="src"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scale(ReadOnlySpan<float> src, Span<float> dst, float scale, bool vectorized = true)
     {
@@ -50,6 +62,12 @@ public static class PointOps
     /// truncated), multiplied by <paramref name="factor"/> in float32 and truncated again, as Pillow's
     /// ImageEnhance.Brightness blends with black.
     /// </summary>
+    /// <param name="src">Values on the 0..255 scale (outside values are clipped; NaN becomes 0).</param>
+    /// <param name="dst">Destination, at least as long as <paramref name="src"/>; may be the same span. Receives whole
+    /// numbers in 0..255.</param>
+    /// <param name="factor">Brightness factor: 1 keeps the image (up to the truncation), 0 makes it black.</param>
+    /// <param name="vectorized">False forces the scalar loop (same results; for tests).</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is shorter than <paramref name="src"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Brightness(ReadOnlySpan<float> src, Span<float> dst, float factor, bool vectorized = true)
     {
@@ -73,6 +91,10 @@ public static class PointOps
     }
 
     /// <summary>The same brightness on 8-bit values.</summary>
+    /// <param name="src">Source bytes.</param>
+    /// <param name="dst">Destination, at least as long as <paramref name="src"/>; may be the same span.</param>
+    /// <param name="factor">Brightness factor: 1 keeps the image, 0 makes it black.</param>
+    /// <exception cref="ArgumentException"><paramref name="dst"/> is shorter than <paramref name="src"/>.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Brightness(ReadOnlySpan<byte> src, Span<byte> dst, float factor)
     {
@@ -89,6 +111,8 @@ public static class PointOps
     }
 
     /// <summary>Smallest and largest value (NaN-free input assumed).</summary>
+    /// <param name="values">At least one value.</param>
+    /// <exception cref="ArgumentException"><paramref name="values"/> is empty.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (float Min, float Max) MinMax(ReadOnlySpan<float> values)
     {

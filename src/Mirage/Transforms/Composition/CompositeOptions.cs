@@ -16,6 +16,11 @@ public abstract record CompositeOptions : TransformOptions
 /// <summary>Base of the compositions: children built from the options; sampling recurses into the chosen ones.</summary>
 public abstract class Composite<TOptions> : ITransform where TOptions : CompositeOptions
 {
+    /// <summary>Builds every child from <paramref name="options"/> (each child is created once and reused for every
+    /// sample).</summary>
+    /// <param name="options">The composition's options; at least one child.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
+    /// <exception cref="ArgumentException">There are no children.</exception>
     protected Composite(TOptions options)
     {
         Options = options ?? throw new ArgumentNullException(nameof(options));
@@ -23,17 +28,27 @@ public abstract class Composite<TOptions> : ITransform where TOptions : Composit
         Items = options.Transforms.Select(t => t.Create()).ToArray();
     }
 
+    /// <summary>The options this composition was built from, with their concrete type.</summary>
     public TOptions Options { get; }
     TransformOptions ITransform.Options => Options;
+    /// <inheritdoc/>
     public string Name => Options.Name;
+    /// <summary>The child transforms, in the order of the options.</summary>
     public IReadOnlyList<ITransform> Children => Items;
 
     /// <summary>The children as an array: sampling walks it with no enumerator allocation.</summary>
     protected ITransform[] Items { get; }
 
+    /// <summary>Chooses children by this composition's rule and samples each chosen one in turn, so the tape gets one
+    /// entry per leaf applied and <paramref name="shape"/> follows them.</summary>
+    /// <param name="random">The sample's stream; advanced by the choice and by the children's draws.</param>
+    /// <param name="shape">In: the shape the composition receives. Out: the shape after the chosen children.</param>
+    /// <param name="tape">The sample's tape.</param>
     public abstract void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape);
 
     /// <summary>Checks optional weights (one per child, ≥ 0, not all 0) and returns their cumulative sums normalised to 1.</summary>
+    /// <param name="weights">One weight per child, or null/empty for equal weights.</param>
+    /// <exception cref="ArgumentException">The count differs from the number of children, or the sum is not positive.</exception>
     protected double[] Cumulative(IReadOnlyList<double>? weights)
     {
         int n = Items.Length;
@@ -50,6 +65,8 @@ public abstract class Composite<TOptions> : ITransform where TOptions : Composit
     }
 
     /// <summary>An index drawn with the probabilities of <paramref name="cumulative"/>.</summary>
+    /// <param name="cumulative">Cumulative probabilities ending at 1 (from <see cref="Cumulative"/>).</param>
+    /// <param name="random">Advanced by one draw.</param>
     protected static int Pick(ReadOnlySpan<double> cumulative, ref RandomStream random)
     {
         double u = random.NextDouble();

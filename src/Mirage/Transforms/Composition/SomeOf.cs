@@ -4,17 +4,27 @@ using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Transforms.Composition;
 
+/// <summary>Options of <see cref="SomeOf"/>: JSON <c>{"name": "some_of", "transforms": [...], "n": 2, "replace": false,
+/// "weights": [...]}</c>.</summary>
 public sealed record SomeOfOptions : CompositeOptions
 {
+    /// <summary><c>some_of</c>.</summary>
     public override string Name => "some_of";
+    /// <summary>A new <see cref="SomeOf"/>.</summary>
+    /// <exception cref="ArgumentException">There are no children, the weights do not fit them, or (without replacement)
+    /// n exceeds the children with a positive weight.</exception>
     public override ITransform Create() => new SomeOf(this);
 
+    /// <summary>How many children to apply per image (≥ 0; default 1); without replacement, at most the number of
+    /// children with a positive weight.</summary>
     [Option("how many transforms to apply", Min = 0)]
     public int N { get; init => field = Checked(value); } = 1;
 
+    /// <summary>Draw with replacement, so a child may apply more than once (numpy's choice replace); default false.</summary>
     [Option("draw with replacement (a transform may apply more than once)")]
     public bool Replace { get; init; }
 
+    /// <summary>Relative probability of each child (one per child, ≥ 0, positive sum); empty for equal chances.</summary>
     [Option("relative probability of each transform (empty: equal)", Min = 0)]
     public IReadOnlyList<double> Weights { get; init => field = Checked(value); } = [];
 }
@@ -28,6 +38,10 @@ public sealed class SomeOf : Composite<SomeOfOptions>
     private readonly double[] _weights;
     private readonly double[] _cumulative;
 
+    /// <summary>Builds the children and checks n and the weights.</summary>
+    /// <param name="options">The options; at least one child.</param>
+    /// <exception cref="ArgumentException">There are no children, the weights do not fit them, or (without replacement)
+    /// n exceeds the children with a positive weight.</exception>
     public SomeOf(SomeOfOptions options) : base(options)
     {
         _cumulative = Cumulative(options.Weights);
@@ -39,6 +53,10 @@ public sealed class SomeOf : Composite<SomeOfOptions>
             throw new ArgumentException($"some_of: option 'n' is {options.N} but only {_weights.Count(w => w > 0)} transforms have a positive weight.");
     }
 
+    /// <summary>Draws n children by weight (one draw each) and samples them in the order drawn.</summary>
+    /// <param name="random">The sample's stream; advanced by the choice and by the children's draws.</param>
+    /// <param name="shape">In: the shape received. Out: the shape after the children applied.</param>
+    /// <param name="tape">The sample's tape; one entry per leaf applied.</param>
     public override void Sample(ref RandomStream random, ref ImageInfo shape, ParameterTape tape)
     {
         if (Options.Replace)

@@ -8,23 +8,36 @@ namespace Mirage.Transforms.Geometric;
 /// <summary>Options of <see cref="RandomResizedCrop"/> (torchvision's RandomResizedCrop).</summary>
 public sealed record RandomResizedCropOptions : WarpTransformOptions
 {
+    /// <summary><c>random_resized_crop</c>.</summary>
     public override string Name => "random_resized_crop";
+    /// <summary>A new <see cref="RandomResizedCrop"/>.</summary>
     public override ITransform Create() => new RandomResizedCrop(this);
 
+    /// <summary>The output (height, width) in pixels, each 1..65535; default 224 × 224 (torchvision's size).</summary>
     [Option("output size [height, width] in pixels", Min = 1, Max = 65535)]
     public Size Size { get; init => field = Checked(value); } = new(224, 224);
 
+    /// <summary>The crop's area as a fraction of the input's, drawn uniformly from [low, high] ⊂ (0, 1]; default
+    /// [0.08, 1] (torchvision's scale).</summary>
     [Option("fraction of the input area the crop covers, drawn uniformly from [low, high]", Min = 1e-6, Max = 1)]
     public Interval Scale { get; init => field = Checked(value); } = new(0.08, 1.0);
 
+    /// <summary>The crop's width / height, drawn log-uniformly from [low, high]; default [3/4, 4/3] (torchvision's
+    /// ratio).</summary>
     [Option("aspect ratio (width / height) of the crop, drawn log-uniformly from [low, high]", Min = 1e-6, Max = 1e6)]
     public Interval Ratio { get; init => field = Checked(value); } = new(3.0 / 4.0, 4.0 / 3.0);
 
+    /// <summary>Resize byte images with Pillow's antialiasing bilinear filter, as torchvision's antialias=True (the
+    /// default); false: one bilinear warp, which may fuse with neighbouring geometric steps. Float images always warp.</summary>
     [Option("resize bytes with an antialiasing (triangle) filter, as torchvision's antialias=True; false: one bilinear warp, which fuses with neighbouring geometric steps")]
     public bool Antialias { get; init; } = true;
 }
 
 /// <summary>The crop drawn (top, left, height, width, in input pixels).</summary>
+/// <param name="Top">First row of the crop in the input, in pixels.</param>
+/// <param name="Left">First column of the crop in the input, in pixels.</param>
+/// <param name="Height">Rows of the crop; ≥ 1 and Top + Height ≤ the input height.</param>
+/// <param name="Width">Columns of the crop; ≥ 1 and Left + Width ≤ the input width.</param>
 public readonly record struct CropParams(int Top, int Left, int Height, int Width);
 
 /// <summary>
@@ -34,8 +47,13 @@ public readonly record struct CropParams(int Top, int Left, int Height, int Widt
 /// <see cref="Resize"/>); otherwise, and for floats, one bilinear warp samples the crop at pixel centres
 /// (torchvision's align_corners=False) with its edges clamped.
 /// </summary>
+/// <param name="options">The validated options.</param>
 public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTransform<RandomResizedCropOptions, CropParams>(options)
 {
+    /// <summary>torchvision's get_params: up to ten tries (two draws each, two more for the position of a crop that
+    /// fits), then the centre fallback.</summary>
+    /// <param name="random">The sample's stream.</param>
+    /// <param name="image">The input's shape; the crop lies inside it.</param>
     public override CropParams Sample(ref RandomStream random, in ImageInfo image)
     {
         int height = image.Height, width = image.Width;
@@ -58,6 +76,9 @@ public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTr
     }
 
     /// <summary>torchvision's fallback: the whole input clamped to the ratio range, centred.</summary>
+    /// <param name="height">Input height in pixels.</param>
+    /// <param name="width">Input width in pixels.</param>
+    /// <param name="ratio">The allowed width / height range.</param>
     public static CropParams CentreCrop(int height, int width, Interval ratio)
     {
         double inRatio = (double)width / height;
@@ -80,9 +101,15 @@ public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTr
         return new CropParams((height - h) / 2, (width - w) / 2, h, w);
     }
 
+    /// <summary>The configured <see cref="RandomResizedCropOptions.Size"/> with the input's channels.</summary>
+    /// <param name="p">The crop (unused: the output size is fixed).</param>
+    /// <param name="input">The input shape (its channel count is kept).</param>
     public override ImageInfo OutputInfo(in CropParams p, in ImageInfo input) => new(Options.Size.Height, Options.Size.Width, input.Channels);
 
     /// <summary>Output (r, c) samples the crop at ((r + ½)·h/H − ½ + top, (c + ½)·w/W − ½ + left).</summary>
+    /// <param name="p">The crop.</param>
+    /// <param name="input">The input shape.</param>
+    /// <param name="output">The output shape (H × W).</param>
     public override AffineMatrix Matrix(in CropParams p, in ImageInfo input, in ImageInfo output)
     {
         double sr = (double)p.Height / output.Height, sc = (double)p.Width / output.Width;
@@ -93,8 +120,14 @@ public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTr
     /// False: torchvision crops first, so the resize never reads pixels outside the crop, while one warp of the whole
     /// input would blend them into the crop's outermost half pixel. (Fusing a crop into the next warp is future work.)
     /// </summary>
+    /// <param name="p">The crop.</param>
     public override bool WarpsExactly(in CropParams p) => false;
 
+    /// <summary>Cuts the crop out and resizes it into <paramref name="dst"/>: Pillow's antialiased bilinear (or nearest,
+    /// with interpolation nearest) when <see cref="RandomResizedCropOptions.Antialias"/> is on, else one warp.</summary>
+    /// <param name="p">The crop; it must lie inside <paramref name="src"/>.</param>
+    /// <param name="src">The input; not modified.</param>
+    /// <param name="dst">Receives the output, <see cref="OutputInfo"/>'s shape.</param>
     public override void Apply(in CropParams p, Image<byte> src, Image<byte> dst)
     {
         using var crop = Crop(src, p);
@@ -103,6 +136,10 @@ public sealed class RandomResizedCrop(RandomResizedCropOptions options) : WarpTr
         else WarpAffine.Apply(crop, dst, Matrix(p with { Top = 0, Left = 0 }, crop.Info, dst.Info), Warp);
     }
 
+    /// <summary>Cuts the crop out and warps it into <paramref name="dst"/> (bilinear or nearest, pixel-centre aligned).</summary>
+    /// <param name="p">The crop; it must lie inside <paramref name="src"/>.</param>
+    /// <param name="src">The input; not modified.</param>
+    /// <param name="dst">Receives the output, <see cref="OutputInfo"/>'s shape.</param>
     public override void Apply(in CropParams p, Image<float> src, Image<float> dst)
     {
         using var crop = Crop(src, p);

@@ -7,22 +7,35 @@ namespace Mirage.Transforms.Geometric;
 /// <summary>Options of <see cref="Shift"/> (Keras's height_shift_range and width_shift_range, uniform form).</summary>
 public sealed record ShiftOptions : WarpTransformOptions
 {
+    /// <summary><c>shift</c>.</summary>
     public override string Name => "shift";
+    /// <summary>A new <see cref="Shift"/>.</summary>
     public override ITransform Create() => new Shift(this);
 
+    /// <summary>Vertical range (Keras's height_shift_range as a float): a fraction of the height below 1, pixels from 1;
+    /// ≥ 0; default 0.</summary>
     [Option("shift along rows drawn from [-height, height]: a fraction of the height below 1, pixels from 1", Min = 0)]
     public double Height { get; init => field = Checked(value); }
 
+    /// <summary>Horizontal range (Keras's width_shift_range as a float): a fraction of the width below 1, pixels from 1;
+    /// ≥ 0; default 0.</summary>
     [Option("shift along columns drawn from [-width, width]: a fraction of the width below 1, pixels from 1", Min = 0)]
     public double Width { get; init => field = Checked(value); }
 }
 
 /// <summary>The shift drawn in pixels: along rows (Keras's tx) and along columns (Keras's ty).</summary>
+/// <param name="Rows">Pixels along rows (Keras's tx); positive moves the content up.</param>
+/// <param name="Cols">Pixels along columns (Keras's ty); positive moves the content left.</param>
 public readonly record struct ShiftParams(double Rows, double Cols);
 
 /// <summary>Shifts by amounts drawn in Keras's order (rows, then columns; nothing drawn for a range of 0).</summary>
+/// <param name="options">The validated options.</param>
 public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options)
 {
+    /// <summary>Draws the row shift, then the column shift, each uniformly from (−range, range), scaled by the image's
+    /// size when the range is below 1.</summary>
+    /// <param name="random">The sample's stream.</param>
+    /// <param name="image">The image's shape; fractional ranges scale by its height and width.</param>
     public override ShiftParams Sample(ref RandomStream random, in ImageInfo image) =>
         new(Draw(Options.Height, image.Height, ref random), Draw(Options.Width, image.Width, ref random));
 
@@ -33,6 +46,10 @@ public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, Sh
         return range < 1 ? s * size : s;
     }
 
+    /// <summary>Keras's shift matrix (conjugated about the centre, which leaves a shift unchanged).</summary>
+    /// <param name="p">The shifts in pixels.</param>
+    /// <param name="input">The input shape.</param>
+    /// <param name="output">The output shape (the input's).</param>
     public override AffineMatrix Matrix(in ShiftParams p, in ImageInfo input, in ImageInfo output) =>
         AboutCentre(AffineMatrix.Shift(p.Rows, p.Cols), input);
 }

@@ -4,16 +4,22 @@ using System.Text.Json.Serialization;
 namespace Mirage.Transforms;
 
 /// <summary>A closed interval [low, high] of an option; JSON <c>[low, high]</c>.</summary>
+/// <param name="Low">Inclusive lower end; options require Low ≤ High.</param>
+/// <param name="High">Inclusive upper end.</param>
 [JsonConverter(typeof(IntervalJsonConverter))]
 public readonly record struct Interval(double Low, double High)
 {
+    /// <summary>As JSON writes it: <c>[low, high]</c>.</summary>
     public override string ToString() => $"[{Low:G}, {High:G}]";
 }
 
 /// <summary>An output size (height, width) in pixels; JSON <c>[height, width]</c> or one number for a square.</summary>
+/// <param name="Height">Rows, in pixels.</param>
+/// <param name="Width">Columns, in pixels.</param>
 [JsonConverter(typeof(SizeJsonConverter))]
 public readonly record struct Size(int Height, int Width)
 {
+    /// <summary>As JSON writes it: <c>[height, width]</c> (height first).</summary>
     public override string ToString() => $"[{Height}, {Width}]";
 }
 

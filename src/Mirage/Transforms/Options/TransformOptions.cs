@@ -16,9 +16,17 @@ public abstract record TransformOptions
     [JsonIgnore] public abstract string Name { get; }
 
     /// <summary>Builds the transform these options describe.</summary>
+    /// <returns>A new transform; it keeps these options (which are immutable), so it may be shared across threads.</returns>
     public abstract ITransform Create();
 
     /// <summary>Checks <paramref name="value"/> against <paramref name="property"/>'s <see cref="OptionAttribute"/>; call it from init setters.</summary>
+    /// <typeparam name="T">The option's type: double, int, <see cref="Interval"/>, <see cref="Size"/> or a list of doubles
+    /// are checked; anything else passes.</typeparam>
+    /// <param name="value">The value being set.</param>
+    /// <param name="property">The property's C# name; filled in by the compiler.</param>
+    /// <returns><paramref name="value"/>, unchanged.</returns>
+    /// <exception cref="ArgumentException">The value (or an element) is not finite or lies outside the attribute's range;
+    /// the message names the transform and the option in snake_case.</exception>
     protected T Checked<T>(T value, [CallerMemberName] string property = "")
     {
         var attr = OptionMetadata.Attribute(GetType(), property);
@@ -28,15 +36,18 @@ public abstract record TransformOptions
 }
 
 /// <summary>Documents and bounds an option: its range (inclusive) and one line saying what it does.</summary>
+/// <param name="description">One line saying what the option does, shown by <c>mirage transforms</c>.</param>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class OptionAttribute(string description) : Attribute
 {
+    /// <summary>One line saying what the option does (listed by <c>mirage transforms</c>).</summary>
     public string Description { get; } = description;
     /// <summary>Smallest allowed value (every element, for intervals, sizes and lists); NaN: unbounded.</summary>
     public double Min { get; init; } = double.NaN;
     /// <summary>Largest allowed value; NaN: unbounded.</summary>
     public double Max { get; init; } = double.NaN;
 
+    /// <summary>The range as listed: <c>any</c>, <c>&gt;= min</c>, <c>&lt;= max</c> or <c>[min, max]</c>.</summary>
     public string RangeText => (double.IsNaN(Min), double.IsNaN(Max)) switch
     {
         (true, true) => "any",
@@ -52,14 +63,24 @@ public static class OptionMetadata
     private static readonly ConcurrentDictionary<(Type, string), OptionAttribute?> Cache = new();
 
     /// <summary>One documented option of an options record.</summary>
+    /// <param name="Name">The JSON (snake_case) name.</param>
+    /// <param name="Type">A readable type: <c>number</c>, <c>integer</c>, <c>bool</c>, <c>[low, high]</c>,
+    /// <c>[height, width]</c>, <c>[numbers]</c> or the enum's values joined by <c>|</c>.</param>
+    /// <param name="Default">The default value as text (<c>none</c> for null).</param>
+    /// <param name="Range">The allowed range (<see cref="OptionAttribute.RangeText"/>).</param>
+    /// <param name="Description">What the option does.</param>
     public sealed record Option(string Name, string Type, string Default, string Range, string Description);
 
+    /// <summary>The JSON name of a C# property name: snake_case (<c>ClipLimit</c> → <c>clip_limit</c>).</summary>
+    /// <param name="property">A PascalCase property name.</param>
     public static string JsonName(string property) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(property);
 
     internal static OptionAttribute? Attribute(Type type, string property) =>
         Cache.GetOrAdd((type, property), k => k.Item1.GetProperty(k.Item2)?.GetCustomAttribute<OptionAttribute>());
 
     /// <summary>The documented options of <paramref name="optionsType"/> with their defaults (from a default-constructed record).</summary>
+    /// <param name="optionsType">A <see cref="TransformOptions"/> type with a public parameterless constructor.</param>
+    /// <returns>One entry per property marked <see cref="OptionAttribute"/>, in declaration order.</returns>
     public static IReadOnlyList<Option> Describe(Type optionsType)
     {
         var defaults = Activator.CreateInstance(optionsType);
@@ -74,6 +95,7 @@ public static class OptionMetadata
     }
 
     /// <summary>Names of every option of <paramref name="optionsType"/> in JSON.</summary>
+    /// <param name="optionsType">A <see cref="TransformOptions"/> type.</param>
     public static IReadOnlyList<string> Names(Type optionsType) =>
         optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttribute<OptionAttribute>() is not null).Select(p => JsonName(p.Name)).ToList();

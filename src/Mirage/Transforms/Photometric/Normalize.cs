@@ -6,22 +6,33 @@ namespace Mirage.Transforms.Photometric;
 /// <summary>Options of <see cref="Normalize"/> (Keras's featurewise centre and std; torchvision's Normalize).</summary>
 public sealed record NormalizeOptions : TransformOptions
 {
+    /// <summary><c>normalize</c>.</summary>
     public override string Name => "normalize";
+    /// <summary>A new <see cref="Normalize"/>.</summary>
     public override ITransform Create() => new Normalize(this);
 
+    /// <summary>Subtracted from each channel: one value per channel, or one for all; default [0]. Keras's featurewise
+    /// mean on the scale after rescale; torchvision's mean.</summary>
     [Option("per-channel mean subtracted (one value per channel, or one for all)")]
     public IReadOnlyList<double> Mean { get; init => field = Checked(value); } = [0.0];
 
+    /// <summary>Divides each channel (after adding <see cref="Epsilon"/>): one value per channel, or one for all, ≥ 0;
+    /// default [1].</summary>
     [Option("per-channel standard deviation divided by (after adding epsilon)", Min = 0)]
     public IReadOnlyList<double> Std { get; init => field = Checked(value); } = [1.0];
 
+    /// <summary>Added to std before dividing (Keras uses 1e-6; torchvision 0, the default); ≥ 0.</summary>
     [Option("added to std before dividing (Keras uses 1e-6)", Min = 0)]
     public double Epsilon { get; init => field = Checked(value); }
 }
 
 /// <summary>(v − mean[c]) / (std[c] + epsilon), in float as Keras's standardize; fuses into the output pass.</summary>
+/// <remarks>The channel count is checked when the transform runs: mean and std must have 1 or C values.</remarks>
 public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParams>
 {
+    /// <summary>Checks that mean and std are not empty and that std + epsilon is positive.</summary>
+    /// <param name="options">The validated options.</param>
+    /// <exception cref="ArgumentException">mean or std is empty, or some std + epsilon ≤ 0.</exception>
     public Normalize(NormalizeOptions options) : base(options)
     {
         if (options.Mean.Count == 0 || options.Std.Count == 0)
@@ -31,6 +42,9 @@ public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParam
                 throw new ArgumentException($"normalize: option 'std' holds {options.Std[i]} at {i}; std + epsilon must be above 0.", nameof(options));
     }
 
+    /// <summary>Draws nothing: normalize is deterministic.</summary>
+    /// <param name="random">Not advanced.</param>
+    /// <param name="image">Unused.</param>
     public override NoParams Sample(ref RandomStream random, in ImageInfo image) => default;
 
     private (float Mean, float Divisor) Channel(int c, int channels)
@@ -41,6 +55,12 @@ public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParam
         return ((float)o.Mean[o.Mean.Count == 1 ? 0 : c], (float)o.Std[o.Std.Count == 1 ? 0 : c] + (float)o.Epsilon);
     }
 
+    /// <summary>scale = 1 / (std + ε), offset = −mean / (std + ε), per channel (std + ε taken in float32, as the float
+    /// path).</summary>
+    /// <param name="p">Unused.</param>
+    /// <param name="scale">Receives one multiplier per channel.</param>
+    /// <param name="offset">Receives one addend per channel.</param>
+    /// <exception cref="ArgumentException">mean or std has neither 1 nor C values.</exception>
     public override void ScaleOffset(in NoParams p, Span<double> scale, Span<double> offset)
     {
         for (int c = 0; c < scale.Length; c++)
@@ -51,6 +71,11 @@ public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParam
         }
     }
 
+    /// <summary>dst = (src − mean[c]) / (std[c] + ε) in float32.</summary>
+    /// <param name="p">Unused.</param>
+    /// <param name="src">The image; not modified unless it is also <paramref name="dst"/>.</param>
+    /// <param name="dst">Receives the result; the same shape (may be <paramref name="src"/>).</param>
+    /// <exception cref="ArgumentException">mean or std has neither 1 nor C values.</exception>
     public override void Apply(in NoParams p, Image<float> src, Image<float> dst)
     {
         int channels = src.Channels;

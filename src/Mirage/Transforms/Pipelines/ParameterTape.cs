@@ -36,6 +36,8 @@ internal interface ITapeTransform : ITransform
 /// (no boxing, no allocation per sample once warm). Serialises to JSON with each transform's name, options and
 /// parameters, and replays byte for byte (<see cref="TransformPipeline.Run(ParameterTape, Image{byte})"/>).
 /// </summary>
+/// <remarks>Not thread-safe: one tape per thread (or per sample in flight). A tape holds references to the transforms
+/// that wrote it; reuse one across samples with <see cref="TransformPipeline.Sample"/> to avoid allocating.</remarks>
 public sealed class ParameterTape
 {
     [StructLayout(LayoutKind.Sequential)]
@@ -61,6 +63,7 @@ public sealed class ParameterTape
     public ImageInfo Output => Count == 0 ? Input : HeaderAt(Count - 1).Output;
 
     /// <summary>Forgets the entries (keeps the buffers) and starts a sample of <paramref name="input"/>.</summary>
+    /// <param name="input">The shape of the image the next sample is for.</param>
     public void Clear(ImageInfo input)
     {
         Input = input;
@@ -116,9 +119,15 @@ public sealed class ParameterTape
     }
 
     /// <summary>The name of the transform applied at step <paramref name="i"/>.</summary>
+    /// <param name="i">The step, 0 to <see cref="Count"/> − 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is outside 0..Count − 1.</exception>
     public string NameAt(int i) => this[i].Transform.Name;
 
     /// <summary>Step <paramref name="i"/>'s parameters, typed (throws when that step's parameters are not a <typeparamref name="TParams"/>).</summary>
+    /// <typeparam name="TParams">The step's parameter struct, e.g. <see cref="Geometric.RotateParams"/>.</typeparam>
+    /// <param name="i">The step, 0 to <see cref="Count"/> − 1.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="i"/> is outside 0..Count − 1.</exception>
+    /// <exception cref="InvalidOperationException">The step's transform does not take <typeparamref name="TParams"/>.</exception>
     public TParams ParametersAt<TParams>(int i) where TParams : unmanaged
     {
         var e = this[i];
@@ -131,6 +140,7 @@ public sealed class ParameterTape
     /// JSON: <c>{"input": [h, w, c], "transforms": [{"name": ..., "options": {...}, "params": {...}, "output": [h, w, c]}]}</c>;
     /// enough to replay the sample with nothing else (<see cref="FromJson"/>).
     /// </summary>
+    /// <returns>Compact (unindented) JSON; parameter and option names are snake_case.</returns>
     public string ToJson()
     {
         using var ms = new MemoryStream();
@@ -160,6 +170,12 @@ public sealed class ParameterTape
     }
 
     /// <summary>Reads <see cref="ToJson"/>'s output back; transforms are rebuilt from their names and options through <paramref name="registry"/>.</summary>
+    /// <param name="json">Recorded parameters, as <see cref="ToJson"/> writes them.</param>
+    /// <param name="registry">The transform names to accept, or null for <see cref="TransformRegistry.Default"/>.</param>
+    /// <param name="source">Names the input at the start of every error message.</param>
+    /// <returns>A new tape whose input shape is the recorded one (run it on an image of exactly that shape).</returns>
+    /// <exception cref="FormatException">The JSON is malformed, a step lacks its name or params, names a composition
+    /// or an unknown transform, or holds a bad option, parameter or shape.</exception>
     public static ParameterTape FromJson(string json, TransformRegistry? registry = null, string source = "parameters")
     {
         registry ??= TransformRegistry.Default;

@@ -10,6 +10,7 @@ namespace Mirage.Transforms.Pipelines;
 public static class PipelineConfig
 {
     /// <summary>True when <paramref name="json"/> is a pipeline config (an object with a "transforms" key) rather than a Keras options dict.</summary>
+    /// <param name="json">Any text; malformed JSON gives false, not an exception.</param>
     public static bool IsPipelineConfig(string json)
     {
         try
@@ -24,6 +25,14 @@ public static class PipelineConfig
     }
 
     /// <summary>Parses a pipeline config into the options of its top-level <see cref="Sequential"/>; <paramref name="source"/> names the file in errors.</summary>
+    /// <param name="json">A config such as <c>{"transforms": [{"name": "rotate", "degrees": 15}]}</c>; comments and
+    /// trailing commas are allowed.</param>
+    /// <param name="registry">The transform names to accept, or null for <see cref="TransformRegistry.Default"/>.</param>
+    /// <param name="source">Names the input at the start of every error message.</param>
+    /// <returns>Validated options; nothing is built yet (<see cref="TransformOptions.Create"/> builds).</returns>
+    /// <exception cref="FormatException">The JSON is malformed, is not <c>{"transforms": [...]}</c>, the list is empty,
+    /// or a transform or option is unknown (with a did-you-mean) or out of range; the message gives the path, e.g.
+    /// <c>config: transforms[1] (rotate)</c>.</exception>
     public static SequentialOptions Parse(string json, TransformRegistry? registry = null, string source = "config")
     {
         registry ??= TransformRegistry.Default;
@@ -51,6 +60,8 @@ public static class PipelineConfig
     }
 
     /// <summary>The config JSON of <paramref name="pipeline"/> (what <see cref="Parse"/> reads).</summary>
+    /// <param name="pipeline">The top-level sequence.</param>
+    /// <returns>Indented JSON with every documented option, defaults included.</returns>
     public static string ToJson(SequentialOptions pipeline)
     {
         using var ms = new MemoryStream();
@@ -66,6 +77,10 @@ public static class PipelineConfig
     }
 
     /// <summary>Writes one transform's options object (with its children for a composition).</summary>
+    /// <param name="w">The writer; positioned where a value may start.</param>
+    /// <param name="options">The options to write; only properties marked <see cref="OptionAttribute"/> are written.</param>
+    /// <param name="withName">Write the <c>"name"</c> key (false inside recorded parameters, which name the transform
+    /// beside).</param>
     public static void WriteOptions(Utf8JsonWriter w, TransformOptions options, bool withName)
     {
         w.WriteStartObject();

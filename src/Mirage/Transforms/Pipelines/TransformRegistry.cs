@@ -10,6 +10,8 @@ namespace Mirage.Transforms.Pipelines;
 /// <c>mirage transforms</c> lists. <see cref="Default"/> holds every built-in transform; a user registers their own
 /// with <see cref="Register{TOptions}"/> on a registry of their own (<see cref="CreateDefault"/>).
 /// </summary>
+/// <remarks>Register everything before the registry is used; lookups may then run on many threads, but registering
+/// concurrently with them is not safe.</remarks>
 public sealed class TransformRegistry
 {
     private readonly Dictionary<string, Type> _types = new(StringComparer.Ordinal);
@@ -42,6 +44,9 @@ public sealed class TransformRegistry
     }
 
     /// <summary>Adds a transform; its name is its options' <see cref="TransformOptions.Name"/>.</summary>
+    /// <typeparam name="TOptions">The options record; its default instance gives the name and the defaults.</typeparam>
+    /// <exception cref="InvalidOperationException">This is the shared <see cref="Default"/> registry.</exception>
+    /// <exception cref="ArgumentException">A transform with the same name is already registered.</exception>
     public void Register<TOptions>() where TOptions : TransformOptions, new()
     {
         if (ReferenceEquals(this, Default)) throw new InvalidOperationException("TransformRegistry.Default is shared; register on TransformRegistry.CreateDefault() instead.");
@@ -53,6 +58,11 @@ public sealed class TransformRegistry
     public IReadOnlyList<(string Name, Type OptionsType)> Entries => _types.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value)).ToList();
 
     /// <summary>Options from one JSON object <c>{"name": ..., options...}</c> (compositions with their <c>"transforms"</c>); <paramref name="where"/> prefixes errors.</summary>
+    /// <param name="json">The transform's object; options left out keep their defaults.</param>
+    /// <param name="where">Starts every error message (e.g. <c>config: transforms[0]</c>).</param>
+    /// <returns>Validated options of the registered type.</returns>
+    /// <exception cref="FormatException">Not an object, no name, an unknown transform or option (with a did-you-mean), a
+    /// value of the wrong type or out of range, or a composition without transforms.</exception>
     public TransformOptions ParseOptions(JsonElement json, string where)
     {
         if (json.ValueKind != JsonValueKind.Object)
