@@ -10,7 +10,7 @@ namespace Mirage.Transforms;
 public readonly record struct Interval(double Low, double High)
 {
     /// <summary>As JSON writes it: <c>[low, high]</c>.</summary>
-    public override string ToString() => $"[{Low:G}, {High:G}]";
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"[{Low:G}, {High:G}]");
 }
 
 /// <summary>An output size (height, width) in pixels; JSON <c>[height, width]</c> or one number for a square.</summary>

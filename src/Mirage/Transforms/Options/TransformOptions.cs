@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
@@ -51,9 +52,10 @@ public sealed class OptionAttribute(string description) : Attribute
     public string RangeText => (double.IsNaN(Min), double.IsNaN(Max)) switch
     {
         (true, true) => "any",
-        (false, true) => $">= {Min:G}",
-        (true, false) => $"<= {Max:G}",
-        _ => $"[{Min:G}, {Max:G}]",
+        // Invariant: the range is quoted beside JSON values, which use a decimal point in every locale.
+        (false, true) => string.Create(CultureInfo.InvariantCulture, $">= {Min:G}"),
+        (true, false) => string.Create(CultureInfo.InvariantCulture, $"<= {Max:G}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"[{Min:G}, {Max:G}]"),
     };
 }
 
@@ -109,10 +111,10 @@ public static class OptionMetadata
     private static string Format(object? v) => v switch
     {
         null => "none",
-        double d => d.ToString("G"),
+        double d => d.ToString("G", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         Enum e => JsonName(e.ToString()),
-        IEnumerable<double> xs => "[" + string.Join(", ", xs.Select(x => x.ToString("G"))) + "]",
+        IEnumerable<double> xs => "[" + string.Join(", ", xs.Select(x => x.ToString("G", CultureInfo.InvariantCulture))) + "]",
         _ => v.ToString() ?? "",
     };
 
@@ -125,7 +127,7 @@ public static class OptionMetadata
             case Interval r:
                 In(r.Low);
                 In(r.High);
-                if (r.Low > r.High) throw Bad($"must be [low, high] with low <= high, got [{r.Low:G}, {r.High:G}]");
+                if (r.Low > r.High) throw Bad(string.Create(CultureInfo.InvariantCulture, $"must be [low, high] with low <= high, got [{r.Low:G}, {r.High:G}]"));
                 break;
             case Size s:
                 In(s.Height);
@@ -138,9 +140,9 @@ public static class OptionMetadata
 
         void In(double x)
         {
-            if (!double.IsFinite(x)) throw Bad($"must be a finite number, got {x}");
+            if (!double.IsFinite(x)) throw Bad(string.Create(CultureInfo.InvariantCulture, $"must be a finite number, got {x}"));
             if ((!double.IsNaN(a.Min) && x < a.Min) || (!double.IsNaN(a.Max) && x > a.Max))
-                throw Bad($"must be in {a.RangeText}, got {x:G}");
+                throw Bad(string.Create(CultureInfo.InvariantCulture, $"must be in {a.RangeText}, got {x:G}"));
         }
 
         ArgumentException Bad(string what) => new($"{transform}: option '{option}' {what}.", option);
