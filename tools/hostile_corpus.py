@@ -3,7 +3,8 @@
 
 One small file per kind: valid-but-unusual images (CMYK, progressive, EXIF orientations 1-8, 16-bit, palette,
 gray+alpha, animated GIF, 1x1, 1x40000, non-ASCII and space names), broken ones (zero bytes, text, wrong extension,
-truncated and corrupt JPEG/PNG/GIF/WebP/BMP) and decompression bombs (headers claiming huge sizes in every format).
+truncated and corrupt JPEG/PNG/GIF/WebP/BMP) and decompression bombs (headers claiming huge sizes in every format,
+PNM and TIFF included).
 Kinds that cannot be committed (FIFOs, symlinks, loops, a folder named x.jpg, a file that vanishes between listing
 and reading) are made by the tests at run time. What Mirage does with each kind is in
 tests/Mirage.Tests/Data/HostileCorpusTests.cs and docs/hostile-inputs.md; a file here without a row there fails.
@@ -88,6 +89,26 @@ def bmp_claiming(width, height):
     data = bytearray(encode(Image.new("RGB", (4, 4)), "BMP"))
     data[18:26] = struct.pack("<ii", width, height)
     return bytes(data)
+
+
+def pnm_claiming(magic, width, height):
+    """A binary PPM (P6) or PGM (P5) whose header claims width x height, followed by a few pixel bytes."""
+    return f"{magic}\n{width} {height}\n255\n".encode() + bytes(range(48))
+
+
+def tiff_claiming(width, height, big_endian=False):
+    """A baseline RGB TIFF whose first directory claims width x height (LONG tags) over one 48-byte strip."""
+    e = ">" if big_endian else "<"
+    entries = [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 1), (262, 3, 2), (273, 4, 0),
+               (277, 3, 3), (278, 4, height), (279, 4, 48)]
+    strip = 8 + 2 + 12 * len(entries) + 4
+    ifd = struct.pack(e + "H", len(entries))
+    for tag, kind, value in entries:
+        value = strip if tag == 273 else value
+        field = struct.pack(e + "HH", value, 0) if kind == 3 else struct.pack(e + "I", value)
+        ifd += struct.pack(e + "HHI", tag, kind, 1) + field
+    header = (b"MM\0*" if big_endian else b"II*\0") + struct.pack(e + "I", 8)
+    return header + ifd + struct.pack(e + "I", 0) + bytes(range(48))
 
 
 def corrupt_middle(data, start_fraction=0.5, count=16):
@@ -176,6 +197,10 @@ def main():
     save("bomb-65535x65535.gif", gif_claiming(65535, 65535))
     save("bomb-16384x16384.webp", webp_claiming(16384, 16384))
     save("bomb-100000x100000.bmp", bmp_claiming(100000, 100000))
+    save("bomb-20000x20000.ppm", pnm_claiming("P6", 20000, 20000))
+    save("bomb-30000x30000.pgm", pnm_claiming("P5", 30000, 30000))
+    save("bomb-20000x20000.tif", tiff_claiming(20000, 20000))
+    save("bomb-4294967295x1-big-endian.tif", tiff_claiming(4294967295, 1, big_endian=True))
 
 
 if __name__ == "__main__":

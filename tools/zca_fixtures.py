@@ -4,7 +4,8 @@
 Run by hand:  /usr/bin/python3 tools/zca_fixtures.py
 Writes tests/Mirage.Tests/Fixtures/zca/: raw little-endian arrays (*.f32 / *.f64, HWC / row-major) and
 manifest.json giving each array's file, dtype and shape, plus the Keras settings and a few derived numbers
-(condition numbers) the tests use to justify their tolerances. Needs keras_preprocessing 1.1.0, numpy, scipy.
+(condition numbers) the tests use to justify their tolerances. Needs keras_preprocessing 1.1.0 (Debian's
+python3-keras-preprocessing; the manifest records the version), numpy, scipy.
 The .npy reader lives elsewhere in Mirage; these fixtures deliberately don't depend on it.
 """
 import json
@@ -65,12 +66,23 @@ def zca_case(name, x, epsilon):
     u, s, _ = np.linalg.svd(sigma)
     pc64 = (u * (1.0 / np.sqrt(s + epsilon))).dot(u.T)
     save(name + "_pc64", pc64, np.float64)
+
+    # Keras's own float32 covariance (x - its float32 mean in float32, np.dot through netlib BLAS: float32 sums of
+    # float32 products in sample order, / N in float32), decomposed in float64: what Fit(..., zcaFloat32: true)
+    # computes. What is left between this and Keras's matrix is its float32 SVD.
+    centred = (x - gen.mean).astype(np.float32).reshape(len(x), -1)
+    sigma32 = np.dot(centred.T, centred) / centred.shape[0]
+    u32, s32, _ = np.linalg.svd(sigma32.astype(np.float64))
+    pc_sigma32 = (u32 * (1.0 / np.sqrt(s32 + epsilon))).dot(u32.T)
+    save(name + "_pc_sigma32", pc_sigma32, np.float64)
+
     kappa = float((s.max() + epsilon) / (s.min() + epsilon))
-    diff = float(np.abs(gen.principal_components.astype(np.float64) - pc64).max())
+    pc32 = gen.principal_components.astype(np.float64)
     manifest["cases"][name] = {
         "zca_whitening": True, "zca_epsilon": epsilon, "n": int(len(x)), "d": int(flat.shape[1]),
         "eigen_min": float(s.min()), "eigen_max": float(s.max()), "kappa": kappa,
-        "pc_max_abs": float(np.abs(pc64).max()), "keras_float32_vs_float64_max_abs": diff,
+        "pc_max_abs": float(np.abs(pc64).max()), "keras_float32_vs_float64_max_abs": float(np.abs(pc32 - pc64).max()),
+        "keras_float32_vs_sigma32_max_abs": float(np.abs(pc32 - pc_sigma32).max()),
     }
 
 
@@ -84,6 +96,14 @@ zca_case("zca", x200.reshape(200, 5, 4, 3).astype(np.float32), 1e-6)
 #    float32's rounding noise in the zero eigenvalues; with 1e-6 Keras's float32 answer there is mostly noise.
 x6z = rng.uniform(0, 1, size=(6, 5, 4, 3)).astype(np.float32)
 zca_case("zca_rank6", x6z, 0.1)
+
+# 5. ZCA on pixel values (0..255, no rescale, as fit is often called): 120 smooth 4x4x3 images, 12 latent factors plus
+#    noise. Here Keras's float32 SVD, more than its float32 covariance sums, makes its difference from float64, so
+#    Fit(..., zcaFloat32: true) gains less than in case 3 (the manifest's keras_float32_vs_* numbers).
+latent = rng.normal(size=(120, 12))
+mix = rng.normal(size=(12, 48))
+pixels = np.clip(128 + 20 * (latent @ mix) + 2.0 * rng.normal(size=(120, 48)), 0, 255).round()
+zca_case("zca_pixels", pixels.reshape(120, 4, 4, 3).astype(np.float32), 1e-6)
 
 with open(os.path.join(OUT, "manifest.json"), "w") as f:
     json.dump(manifest, f, indent=1, sort_keys=True)

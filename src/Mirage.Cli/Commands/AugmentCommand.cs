@@ -10,8 +10,8 @@ namespace Mirage.Cli.Commands;
 
 /// <summary>
 /// `mirage augment SRC OUT --config CONFIG.json --per-image N [--seed S] [--workers W] [--target-size WxH]
-/// [--format png|jpeg|webp] [--prefix P] [--on-error throw|skip]`: N augmented variants of every image, mirroring the
-/// class folders, with a progress bar and a JSON-lines manifest of the exact parameters (replayable with `mirage apply`).
+/// [--format png|jpeg|jpg|webp] [--jpeg-quality Q] [--prefix P] [--on-error throw|skip]`: N augmented variants of every
+/// image, mirroring the class folders, with a progress bar and a JSON-lines manifest of the exact parameters (replayable with `mirage apply`).
 /// </summary>
 public static class AugmentCommand
 {
@@ -27,7 +27,8 @@ public static class AugmentCommand
         var targetSize = CommandRunner.TargetSizeOption("Resize every image to WIDTHxHEIGHT first");
         var interpolation = new Option<string>("--interpolation") { Description = "Resize filter: nearest, bilinear, bicubic, lanczos, box, hamming.", DefaultValueFactory = _ => "nearest" };
         var keepAspect = new Option<bool>("--keep-aspect-ratio") { Description = "Centre-crop to the target's aspect ratio before resizing." };
-        var format = new Option<string>("--format") { Description = "Output format: png, jpeg or webp.", DefaultValueFactory = _ => "png" };
+        var format = new Option<string>("--format") { Description = "Output format: png, jpeg, jpg (JPEG named .jpg) or webp.", DefaultValueFactory = _ => "png" };
+        var jpegQuality = new Option<int?>("--jpeg-quality") { Description = "JPEG quality 1..100 (default 95; Keras saves at Pillow's 75)." };
         var prefix = new Option<string>("--prefix") { Description = "Outputs are named {stem}_{prefix}_{variant}.{format}.", DefaultValueFactory = _ => "aug" };
         var colorMode = new Option<string>("--color-mode") { Description = "grayscale, rgb or rgba.", DefaultValueFactory = _ => "rgb" };
         var onError = new Option<string>("--on-error") { Description = "Unreadable files: throw (stop, naming the file) or skip (report at the end).", DefaultValueFactory = _ => "throw" };
@@ -37,7 +38,7 @@ public static class AugmentCommand
 
         var command = new Command("augment", "Write N augmented variants of every image in a folder tree, with a replayable manifest.")
         {
-            src, dst, config, perImage, seed, workers, targetSize, interpolation, keepAspect, format, prefix, colorMode, onError, followLinks,
+            src, dst, config, perImage, seed, workers, targetSize, interpolation, keepAspect, format, jpegQuality, prefix, colorMode, onError, followLinks,
             overwrite, maxPixels,
         };
         command.SetAction(parse =>
@@ -51,6 +52,7 @@ public static class AugmentCommand
                 var generator = LoadGenerator(configPath);
                 var augmenter = ISampleAugmenter.Of(generator);
                 var g = generator.Options;
+                var (outputFormat, extension) = CommandRunner.ParseFormat(parse.GetValue(format)!);
                 var options = new AugmentOptions
                 {
                     PerImage = parse.GetValue(perImage),
@@ -59,7 +61,9 @@ public static class AugmentCommand
                     TargetSize = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size"),
                     Interpolation = CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation"),
                     KeepAspectRatio = parse.GetValue(keepAspect),
-                    Format = CommandRunner.ParseFormat(parse.GetValue(format)!),
+                    Format = outputFormat,
+                    Extension = extension,
+                    JpegQuality = CommandRunner.JpegQuality(parse.GetValue(jpegQuality), outputFormat),
                     Prefix = parse.GetValue(prefix)!,
                     ColorMode = CommandRunner.ParseEnum<ColorMode>(parse.GetValue(colorMode)!, "--color-mode"),
                     OnBadFile = CommandRunner.ParseEnum<BadFilePolicy>(parse.GetValue(onError)!, "--on-error"),
@@ -158,13 +162,21 @@ internal static class CommandRunner
             ? v
             : throw new FormatException($"{option} expects one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}; got '{text}'.");
 
-    public static ImageFormat ParseFormat(string text) => text.ToLowerInvariant() switch
+    /// <summary>--format: the encoder and the outputs' extension (jpg stays .jpg: Keras names files .{save_format}).</summary>
+    public static (ImageFormat Format, string Extension) ParseFormat(string text) => text.ToLowerInvariant() switch
     {
-        "png" => ImageFormat.Png,
-        "jpeg" or "jpg" => ImageFormat.Jpeg,
-        "webp" => ImageFormat.Webp,
-        _ => throw new FormatException($"--format expects png, jpeg or webp; got '{text}'."),
+        "png" => (ImageFormat.Png, "png"),
+        "jpeg" => (ImageFormat.Jpeg, "jpeg"),
+        "jpg" => (ImageFormat.Jpeg, "jpg"),
+        "webp" => (ImageFormat.Webp, "webp"),
+        _ => throw new FormatException($"--format expects png, jpeg, jpg or webp; got '{text}'."),
     };
+
+    /// <summary>--jpeg-quality, for JPEG output only (AugmentRunner checks the range); unset: <see cref="ImageEncoder.DefaultQuality"/>.</summary>
+    public static int JpegQuality(int? value, ImageFormat format) =>
+        value is null ? ImageEncoder.DefaultQuality
+        : format == ImageFormat.Jpeg ? value.Value
+        : throw new FormatException("--jpeg-quality applies to JPEG output only; add --format jpeg (or jpg), or leave --jpeg-quality out.");
 
     /// <summary>Runs <paramref name="work"/> with a progress bar on a terminal, silently otherwise.</summary>
     public static T WithProgress<T>(string label, TextWriter output, Func<Action<int, int>, T> work)

@@ -20,7 +20,8 @@ namespace Mirage.Cli.Commands;
 /// with the flips folded in, one byte warp — what bench_peers.py times for OpenCV), on W threads, and (b) the whole
 /// flow_from_directory pipeline (decode, resize, augment, float batch) with W workers.
 /// Without DIR it builds a sample tree (17 classes × 70 JPEGs at the target size, quality 90, random crops of the
-/// bundled photos) in a temporary folder and deletes it afterwards.
+/// bundled photos) in a temporary folder (mirage-bench-{pid}-{guid}) and deletes it afterwards; trees left by killed runs
+/// (kill -9) are removed at the next such start.
 /// The pipeline runs first in the process, from its first batch with no warm-up: the rate over the first
 /// `--first-seconds` (10) is reported apart from the steady rate over the `--seconds` after them, with the processor
 /// count the runtime saw (`--min-first-ratio R` fails the command when first / steady &lt; R).
@@ -97,7 +98,9 @@ public static class BenchCommand
                 {
                     if (given is null)
                     {
-                        temp = Path.Combine(Path.GetTempPath(), "mirage-bench-" + Guid.NewGuid().ToString("N"));
+                        int stale = RemoveStaleTrees(Path.GetTempPath());
+                        if (stale > 0) errors.WriteLine($"mirage bench: removed {stale} sample tree(s) left in '{Path.GetTempPath()}' by killed runs");
+                        temp = Path.Combine(Path.GetTempPath(), $"{TreePrefix}{Environment.ProcessId}-{Guid.NewGuid():N}");
                         // Ctrl-C / SIGTERM: nothing to resume in a benchmark; remove the generated tree and stop.
                         interrupt.Token.Register(() =>
                         {
@@ -491,6 +494,45 @@ public static class BenchCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{ms,9:F3} ms/img {1000 / ms,8:F1} img/s  {fullMs / ms,5:F2}x  {cases[c].Name}"));
         }
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"speed-up {fullMs / scaledMs:F2}x (without the 1/8 decoder {fullMs / withoutMs:F2}x)"));
+    }
+
+    /// <summary>A generated tree is named mirage-bench-{pid}-{guid}: the pid tells a later run whether its owner is alive.</summary>
+    internal const string TreePrefix = "mirage-bench-";
+
+    /// <summary>
+    /// Deletes the generated trees under <paramref name="root"/> whose bench process is gone: kill -9 runs no handler,
+    /// so such a tree survives its run. A tree whose pid is alive is kept (if the pid was reused, a later run removes it);
+    /// names without a pid (older versions) are left alone. Returns how many were removed.
+    /// </summary>
+    internal static int RemoveStaleTrees(string root)
+    {
+        int removed = 0;
+        foreach (var dir in Directory.EnumerateDirectories(root, TreePrefix + "*"))
+        {
+            var rest = Path.GetFileName(dir.AsSpan())[TreePrefix.Length..];
+            int dash = rest.IndexOf('-');
+            if (dash <= 0 || !int.TryParse(rest[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out int pid) || IsRunning(pid)) continue;
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+                removed++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another run removing it, or not ours to remove
+        }
+        return removed;
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException) // no such process
+        {
+            return false;
+        }
     }
 
     /// <summary>

@@ -13,14 +13,16 @@ internal static class EncodedHeader
         if (data.StartsWith("GIF8"u8)) return "GIF";
         if (data.StartsWith("BM"u8) && data.Length >= 6) return "BMP";
         if (data.StartsWith("RIFF"u8) && (data.Length < 12 || data.Slice(8, 4).SequenceEqual("WEBP"u8))) return "WebP";
+        if (PnmDecoder.IsPnm(data)) return "PNM";
+        if (TiffDecoder.IsTiff(data)) return "TIFF";
         return null;
     }
 
     /// <summary>
     /// The image size the header claims, read from the bytes alone (no decoder involved), so a decompression bomb is
     /// refused before any codec allocates: JPEG's frame header, PNG's IHDR, GIF's logical screen, WebP's VP8X canvas
-    /// or VP8/VP8L frame, BMP's info header (|height|: negative means top-down). False when the header is not there
-    /// (the decoder then says what is wrong).
+    /// or VP8/VP8L frame, BMP's info header (|height|: negative means top-down), the PNM header, TIFF's first
+    /// directory. False when the header is not there (the decoder then says what is wrong).
     /// </summary>
     public static bool TryClaimedSize(ReadOnlySpan<byte> d, out long width, out long height)
     {
@@ -30,6 +32,11 @@ internal static class EncodedHeader
             case "JPEG" when JpegEighthDecoder.TryReadSize(d, out int w, out int h):
                 (width, height) = (w, h);
                 return true;
+            case "PNM" when PnmDecoder.TryReadSize(d, out int w, out int h):
+                (width, height) = (w, h);
+                return true;
+            case "TIFF":
+                return TiffDecoder.TryReadSize(d, out width, out height);
             case "PNG" when d.Length >= 24 && d.Slice(12, 4).SequenceEqual("IHDR"u8):
                 (width, height) = (BinaryPrimitives.ReadUInt32BigEndian(d[16..]), BinaryPrimitives.ReadUInt32BigEndian(d[20..]));
                 return true;

@@ -223,8 +223,9 @@ public static class ImageDecoder
         if (data.IsEmpty) throw new ImageDecodeException(name, "empty file (0 bytes)");
         if (maxPixels < 1) throw new ArgumentOutOfRangeException(nameof(maxPixels), maxPixels, "The pixel limit must be at least 1.");
         // Decompression bombs: the size the header claims is checked from the bytes before any decoder runs (every
-        // JPEG path: libjpeg-turbo, its scaled decode, the 1/8 decoder; Skia for the rest). libjpeg-turbo checks its
-        // own header read too, and Skia's size is checked again below, before its pixel buffer is allocated.
+        // JPEG path: libjpeg-turbo, its scaled decode, the 1/8 decoder; the PNM and TIFF readers; Skia for the rest).
+        // libjpeg-turbo checks its own header read too, and Skia's size is checked again below, before its pixel
+        // buffer is allocated.
         if (EncodedHeader.TryClaimedSize(data, out long claimedW, out long claimedH))
             CheckSize(name, claimedW, claimedH, maxPixels);
         // Formats Skia does not read (Keras lists .ppm and .tif/.tiff): Mirage's own decoders, Pillow's conventions.

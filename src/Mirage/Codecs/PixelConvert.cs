@@ -12,15 +12,23 @@ internal static class PixelConvert
     /// </summary>
     public static Image<byte> ToMode(ReadOnlySpan<byte> pixels, int channels, int height, int width, ColorMode mode)
     {
-        int outChannels = mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
+        int outChannels = Channels(mode);
         var image = new Image<byte>(height, width, outChannels);
-        var dst = image.Span;
+        Convert(pixels, channels, image.Span, outChannels);
+        return image;
+    }
+
+    /// <summary>Channels of Keras's <paramref name="mode"/>: 1, 3 or 4.</summary>
+    public static int Channels(ColorMode mode) => mode switch { ColorMode.Grayscale => 1, ColorMode.Rgb => 3, _ => 4 };
+
+    /// <summary><see cref="ToMode"/> into <paramref name="dst"/> (as many pixels as it holds), e.g. one row at a time.</summary>
+    public static void Convert(ReadOnlySpan<byte> pixels, int channels, Span<byte> dst, int outChannels)
+    {
         if (channels == outChannels) pixels[..dst.Length].CopyTo(dst);
         else if (channels == 1) GrayTo(pixels, dst, outChannels);
         else if (outChannels == 1) ColorToL(pixels, dst, channels);
         else if (channels == 4) RgbaToRgb(pixels, dst);
         else RgbToRgba(pixels, dst);
-        return image;
     }
 
     /// <summary>

@@ -20,6 +20,15 @@ internal static class PnmDecoder
         return (h.Width, h.Height);
     }
 
+    /// <summary>The size the header claims, read without allocating (the decompression-bomb check runs before any
+    /// decoder); false when the header is malformed (<see cref="Decode"/> then says why).</summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> data, out int width, out int height)
+    {
+        width = height = 0;
+        int pos = 2;
+        return IsPnm(data) && TryToken(data, ref pos, out width) && TryToken(data, ref pos, out height);
+    }
+
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string name)
     {
         var h = ReadHeader(data, name);
@@ -48,12 +57,17 @@ internal static class PnmDecoder
         int maxVal = magic is '1' or '4' ? 1 : Token(data, ref pos, name, "maxval");
         if (width < 1 || height < 1) throw new ImageDecodeException(name, $"invalid image size {width}x{height}");
         if (maxVal is < 1 or > 65535) throw new ImageDecodeException(name, $"corrupt PNM header: maxval {maxVal} is outside 1..65535");
-        if ((long)width * height > int.MaxValue / 4) throw new ImageDecodeException(name, $"image too large ({width}x{height} pixels)");
         return new Header(magic, width, height, maxVal, pos);
     }
 
     /// <summary>A decimal header token; comments run from '#' to the end of the line; one whitespace byte ends it.</summary>
-    private static int Token(ReadOnlySpan<byte> data, ref int pos, string name, string what)
+    private static int Token(ReadOnlySpan<byte> data, ref int pos, string name, string what) =>
+        TryToken(data, ref pos, out int value) ? value
+            : throw new ImageDecodeException(name, pos >= data.Length ? "truncated: the PNM header ends early"
+                : $"corrupt PNM header: the {what} is not a number");
+
+    /// <summary><see cref="Token"/> without the error: false leaves <paramref name="pos"/> where the token failed.</summary>
+    private static bool TryToken(ReadOnlySpan<byte> data, ref int pos, out int value)
     {
         while (pos < data.Length)
         {
@@ -62,15 +76,14 @@ internal static class PnmDecoder
                 while (pos < data.Length && data[pos] is not ((byte)'\n' or (byte)'\r')) pos++;
             else break;
         }
-        long value = 0;
+        long v = 0;
         int start = pos;
         while (pos < data.Length && data[pos] is >= (byte)'0' and <= (byte)'9' && pos - start < 10)
-            value = value * 10 + (data[pos++] - '0');
-        if (pos == start || value > int.MaxValue || (pos < data.Length && !IsSpace(data[pos]) && data[pos] != '#'))
-            throw new ImageDecodeException(name, pos >= data.Length ? "truncated: the PNM header ends early"
-                : $"corrupt PNM header: the {what} is not a number");
+            v = v * 10 + (data[pos++] - '0');
+        value = (int)Math.Min(v, int.MaxValue);
+        if (pos == start || v > int.MaxValue || (pos < data.Length && !IsSpace(data[pos]) && data[pos] != '#')) return false;
         if (pos < data.Length && IsSpace(data[pos])) pos++;
-        return (int)value;
+        return true;
     }
 
     private static bool IsSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or 0x0B or 0x0C or (byte)'\r';

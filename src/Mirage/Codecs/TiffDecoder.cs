@@ -23,12 +23,37 @@ internal static class TiffDecoder
         return (d.Width, d.Height);
     }
 
+    /// <summary>The size the first directory claims (ImageWidth, ImageLength), read without allocating (the
+    /// decompression-bomb check runs before any decoder); false when the header or those tags cannot be read
+    /// (<see cref="Decode"/> then says why).</summary>
+    public static bool TryReadSize(ReadOnlySpan<byte> data, out long width, out long height)
+    {
+        width = height = 0;
+        if (!IsTiff(data)) return false;
+        bool little = data[0] == 'I';
+        if (Locate(data, little, out int ifd, out int count) is not null) return false;
+        for (int e = 0; e < count; e++) // as Directory.Read takes them: the last entry of each tag wins
+        {
+            int at = ifd + 2 + 12 * e;
+            int tag = U16(data, at, little);
+            if (tag is not (256 or 257)) continue;
+            if (ValueLayout(data, at, little, out int size, out long n, out long start) is not null || size == 0 || n == 0) return false;
+            long value = Value(data, start, size, 0, little);
+            if (tag == 256) width = value;
+            else height = value;
+        }
+        return width > 0 && height > 0;
+    }
+
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string name)
     {
         var d = Directory.Read(data, name);
         int spp = d.SamplesPerPixel, bits = d.Bits;
-        int rowBytes = checked((int)(((long)d.Width * spp * bits + 7) / 8));
-        var raw = new byte[checked((long)rowBytes * d.Height)];
+        long rowLength = ((long)d.Width * spp * bits + 7) / 8;
+        if (rowLength * d.Height > Array.MaxLength) // only under a raised MaxPixels: 16-bit samples take up to 8 bytes a pixel
+            throw new ImageDecodeException(name, $"image too large ({d.Width}x{d.Height} pixels): its {spp} samples of {bits} bits do not fit in one buffer (2 GB)");
+        int rowBytes = (int)rowLength;
+        var raw = new byte[rowLength * d.Height];
         int rowsPerStrip = (int)Math.Min(d.RowsPerStrip, d.Height);
         int strips = (d.Height + rowsPerStrip - 1) / rowsPerStrip;
         if (d.StripOffsets.Length < strips || d.StripByteCounts.Length < strips)
@@ -55,50 +80,62 @@ internal static class TiffDecoder
         return ToImage(raw, rowBytes, d, mode, name);
     }
 
+    /// <summary>The samples in Keras's <paramref name="mode"/>, converted one row at a time straight into the result
+    /// (no second full-size image: a TIFF near the pixel limit costs its raw samples plus the result).</summary>
     private static Image<byte> ToImage(byte[] raw, int rowBytes, Directory d, ColorMode mode, string name)
     {
         int w = d.Width, h = d.Height, spp = d.SamplesPerPixel;
         int channels = d.Photometric == 3 ? 3 : spp == 2 ? 4 : spp;
-        var px = new byte[(long)w * h * channels];
-        for (int y = 0; y < h; y++)
+        int outChannels = PixelConvert.Channels(mode);
+        var image = new Image<byte>(h, w, outChannels);
+        var o = new byte[w * channels];
+        try
         {
-            var row = raw.AsSpan(y * rowBytes, rowBytes);
-            var o = px.AsSpan(y * w * channels, w * channels);
-            for (int x = 0; x < w; x++)
+            for (int y = 0; y < h; y++)
             {
-                switch (d.Photometric, spp, d.Bits)
+                var row = raw.AsSpan(y * rowBytes, rowBytes);
+                for (int x = 0; x < w; x++)
                 {
-                    case (0 or 1, 1, 1):
-                        bool bit = (row[x >> 3] & (0x80 >> (x & 7))) != 0;
-                        o[x] = bit == (d.Photometric == 1) ? (byte)255 : (byte)0;
-                        break;
-                    case (0 or 1, 1, 8):
-                        o[x] = d.Photometric == 0 ? (byte)(255 - row[x]) : row[x];
-                        break;
-                    case (0 or 1, 1, 16): // Pillow's I;16 (it does not invert WhiteIsZero here either), clipped by convert
-                        o[x] = (byte)Math.Min(255, Sample16(row, x, d.LittleEndian));
-                        break;
-                    case (1, 2, 8): // LA → (g, g, g, a)
-                        o[4 * x] = o[4 * x + 1] = o[4 * x + 2] = row[2 * x];
-                        o[4 * x + 3] = row[2 * x + 1];
-                        break;
-                    case (3, 1, 8):
-                        int i = row[x];
-                        if (i * 3 + 2 >= d.ColorMap.Length / 3 * 3 || d.ColorMap.Length < 3 * 256)
-                            throw new ImageDecodeException(name, "corrupt TIFF: the palette (ColorMap) is missing or too short");
-                        for (int c = 0; c < 3; c++) o[3 * x + c] = (byte)(d.ColorMap[c * 256 + i] / 256);
-                        break;
-                    case (2, 3 or 4, 8 or 16):
-                        for (int c = 0; c < spp; c++)
-                            o[spp * x + c] = d.Bits == 8 ? row[spp * x + c] : (byte)(Sample16(row, spp * x + c, d.LittleEndian) >> 8);
-                        if (spp == 4) Alpha(o.Slice(4 * x, 4), d.ExtraSample);
-                        break;
-                    default:
-                        throw new ImageDecodeException(name, Unsupported(d));
+                    switch (d.Photometric, spp, d.Bits)
+                    {
+                        case (0 or 1, 1, 1):
+                            bool bit = (row[x >> 3] & (0x80 >> (x & 7))) != 0;
+                            o[x] = bit == (d.Photometric == 1) ? (byte)255 : (byte)0;
+                            break;
+                        case (0 or 1, 1, 8):
+                            o[x] = d.Photometric == 0 ? (byte)(255 - row[x]) : row[x];
+                            break;
+                        case (0 or 1, 1, 16): // Pillow's I;16 (it does not invert WhiteIsZero here either), clipped by convert
+                            o[x] = (byte)Math.Min(255, Sample16(row, x, d.LittleEndian));
+                            break;
+                        case (1, 2, 8): // LA → (g, g, g, a)
+                            o[4 * x] = o[4 * x + 1] = o[4 * x + 2] = row[2 * x];
+                            o[4 * x + 3] = row[2 * x + 1];
+                            break;
+                        case (3, 1, 8):
+                            int i = row[x];
+                            if (i * 3 + 2 >= d.ColorMap.Length / 3 * 3 || d.ColorMap.Length < 3 * 256)
+                                throw new ImageDecodeException(name, "corrupt TIFF: the palette (ColorMap) is missing or too short");
+                            for (int c = 0; c < 3; c++) o[3 * x + c] = (byte)(d.ColorMap[c * 256 + i] / 256);
+                            break;
+                        case (2, 3 or 4, 8 or 16):
+                            for (int c = 0; c < spp; c++)
+                                o[spp * x + c] = d.Bits == 8 ? row[spp * x + c] : (byte)(Sample16(row, spp * x + c, d.LittleEndian) >> 8);
+                            if (spp == 4) Alpha(o.AsSpan(4 * x, 4), d.ExtraSample);
+                            break;
+                        default:
+                            throw new ImageDecodeException(name, Unsupported(d));
+                    }
                 }
+                PixelConvert.Convert(o, channels, image.Span.Slice(y * w * outChannels, w * outChannels), outChannels);
             }
+            return image;
         }
-        return PixelConvert.ToMode(px, channels, h, w, mode);
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
     }
 
     /// <summary>ExtraSamples 1 (associated alpha): Pillow's RGBa unpack, v · 255 / a (integer division, clipped);
@@ -229,6 +266,44 @@ internal static class TiffDecoder
         }
     }
 
+    /// <summary>The first directory's offset and entry count, or why they cannot be read.</summary>
+    private static string? Locate(ReadOnlySpan<byte> data, bool little, out int ifd, out int count)
+    {
+        ifd = count = 0;
+        if (data.Length < 8) return "truncated: the TIFF header ends early";
+        long offset = U32(data, 4, little);
+        if (offset < 8 || offset + 2 > data.Length) return "truncated: the TIFF directory lies beyond the end of the file";
+        ifd = (int)offset;
+        count = U16(data, ifd, little);
+        return ifd + 2 + 12L * count > data.Length ? "truncated: the TIFF directory ends early" : null;
+    }
+
+    private static int U16(ReadOnlySpan<byte> b, int at, bool little) =>
+        little ? BinaryPrimitives.ReadUInt16LittleEndian(b.Slice(at)) : BinaryPrimitives.ReadUInt16BigEndian(b.Slice(at));
+
+    private static long U32(ReadOnlySpan<byte> b, int at, bool little) =>
+        little ? BinaryPrimitives.ReadUInt32LittleEndian(b.Slice(at)) : BinaryPrimitives.ReadUInt32BigEndian(b.Slice(at));
+
+    /// <summary>Where the <paramref name="n"/> values of the entry at <paramref name="at"/> lie (BYTE, SHORT or LONG;
+    /// <paramref name="size"/> 0 for other types), inline or at their offset; or why they cannot be read.</summary>
+    private static string? ValueLayout(ReadOnlySpan<byte> b, int at, bool little, out int size, out long n, out long start)
+    {
+        int type = U16(b, at + 2, little);
+        n = U32(b, at + 4, little);
+        size = type switch { 1 => 1, 3 => 2, 4 => 4, _ => 0 };
+        start = 0;
+        if (size == 0) return null;
+        if (n > b.Length / size) return "corrupt TIFF: a tag claims more values than the file holds";
+        start = n * size <= 4 ? at + 8 : U32(b, at + 8, little);
+        return start + n * size > b.Length ? "truncated: a TIFF tag's values lie beyond the end of the file" : null;
+    }
+
+    private static long Value(ReadOnlySpan<byte> b, long start, int size, int i, bool little)
+    {
+        int p = (int)start + i * size;
+        return size == 1 ? b[p] : size == 2 ? U16(b, p, little) : U32(b, p, little);
+    }
+
     /// <summary>The tags of the first image file directory that decoding needs.</summary>
     private sealed class Directory
     {
@@ -242,18 +317,14 @@ internal static class TiffDecoder
         {
             if (!IsTiff(data)) throw new ImageDecodeException(name, "not a TIFF file");
             var d = new Directory { LittleEndian = data[0] == 'I' };
-            if (data.Length < 8) throw new ImageDecodeException(name, "truncated: the TIFF header ends early");
-            long ifd = d.U32(data, 4);
-            if (ifd < 8 || ifd + 2 > data.Length) throw new ImageDecodeException(name, "truncated: the TIFF directory lies beyond the end of the file");
-            int count = d.U16(data, (int)ifd);
-            if (ifd + 2 + 12L * count > data.Length) throw new ImageDecodeException(name, "truncated: the TIFF directory ends early");
+            if (Locate(data, d.LittleEndian, out int ifd, out int count) is { } problem) throw new ImageDecodeException(name, problem);
             int planar = 1, sampleFormat = 1, fillOrder = 1;
             bool tiled = false;
             long[] bitsPerSample = [1];
             for (int e = 0; e < count; e++)
             {
-                int at = (int)ifd + 2 + 12 * e;
-                int tag = d.U16(data, at);
+                int at = ifd + 2 + 12 * e;
+                int tag = U16(data, at, d.LittleEndian);
                 if (tag is not (256 or 257 or 258 or 259 or 262 or 266 or 273 or 277 or 278 or 279 or 284 or 317 or 320 or 322 or 323 or 324 or 325 or 338 or 339))
                     continue;
                 long[] values = d.ValuesOf(data, at, name);
@@ -279,8 +350,8 @@ internal static class TiffDecoder
                     case 339: sampleFormat = (int)one; break;
                 }
             }
+            // The pixel limit (and so the buffer sizes) was checked from the same tags by TryReadSize before decoding.
             if (d.Width < 1 || d.Height < 1) throw new ImageDecodeException(name, $"invalid image size {d.Width}x{d.Height}");
-            if ((long)d.Width * d.Height > int.MaxValue / 4) throw new ImageDecodeException(name, $"image too large ({d.Width}x{d.Height} pixels)");
             if (tiled) throw new ImageDecodeException(name, "unsupported TIFF: tiled images are not supported (only strips)");
             if (planar != 1) throw new ImageDecodeException(name, "unsupported TIFF: planar (separate) sample layout");
             if (fillOrder != 1) throw new ImageDecodeException(name, "unsupported TIFF: reversed bit fill order");
@@ -294,28 +365,13 @@ internal static class TiffDecoder
             return d;
         }
 
-        private int U16(ReadOnlySpan<byte> b, int at) =>
-            LittleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(b.Slice(at)) : BinaryPrimitives.ReadUInt16BigEndian(b.Slice(at));
-
-        private long U32(ReadOnlySpan<byte> b, int at) =>
-            LittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(b.Slice(at)) : BinaryPrimitives.ReadUInt32BigEndian(b.Slice(at));
-
         /// <summary>The values of the entry at <paramref name="at"/> (BYTE, SHORT or LONG), inline or at their offset.</summary>
         private long[] ValuesOf(ReadOnlySpan<byte> b, int at, string name)
         {
-            int type = U16(b, at + 2);
-            long n = U32(b, at + 4);
-            int size = type switch { 1 => 1, 3 => 2, 4 => 4, _ => 0 };
+            if (ValueLayout(b, at, LittleEndian, out int size, out long n, out long start) is { } problem) throw new ImageDecodeException(name, problem);
             if (size == 0) return [];
-            if (n > b.Length / size) throw new ImageDecodeException(name, "corrupt TIFF: a tag claims more values than the file holds");
-            long start = n * size <= 4 ? at + 8 : U32(b, at + 8);
-            if (start + n * size > b.Length) throw new ImageDecodeException(name, "truncated: a TIFF tag's values lie beyond the end of the file");
             var values = new long[n];
-            for (int i = 0; i < n; i++)
-            {
-                int p = (int)start + i * size;
-                values[i] = size == 1 ? b[p] : size == 2 ? U16(b, p) : U32(b, p);
-            }
+            for (int i = 0; i < n; i++) values[i] = Value(b, start, size, i, LittleEndian);
             return values;
         }
     }

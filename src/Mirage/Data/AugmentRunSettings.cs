@@ -20,6 +20,8 @@ internal static class RunSettings
         ["keep_aspect_ratio"] = o.KeepAspectRatio,
         ["color_mode"] = o.ColorMode.ToString().ToLowerInvariant(),
         ["format"] = o.Format.ToString().ToLowerInvariant(),
+        ["extension"] = AugmentRunner.OutputExtension(o),
+        ["jpeg_quality"] = o.Format == Codecs.ImageFormat.Jpeg ? o.JpegQuality : null,
         ["prefix"] = o.Prefix,
         ["config"] = o.Config is null ? null : JsonNode.Parse(o.Config),
     };

@@ -32,6 +32,12 @@ public sealed record AugmentOptions
     public ColorMode ColorMode { get; init; } = ColorMode.Rgb;
     /// <summary>Output format; default PNG.</summary>
     public ImageFormat Format { get; init; } = ImageFormat.Png;
+    /// <summary>The outputs' extension, without the dot; null: the format's own (png, jpeg, webp). It must name
+    /// <see cref="Format"/>: `jpg` for JPEG is what `--format jpg` gives (Keras names files .{save_format} as written).</summary>
+    public string? Extension { get; init; }
+    /// <summary>JPEG quality, 1..100, when <see cref="Format"/> is JPEG (`--jpeg-quality`). Default
+    /// <see cref="ImageEncoder.DefaultQuality"/> (95); Keras's save_to_dir saves at Pillow's default, 75.</summary>
+    public int JpegQuality { get; init; } = ImageEncoder.DefaultQuality;
     /// <summary>Middle part of each output name, <c>{stem}_{prefix}_{v}.{ext}</c>; default <c>aug</c>. A file-name part:
     /// no path separators, <c>:</c>, <c>..</c> or control characters.</summary>
     public string Prefix { get; init; } = "aug";
@@ -111,6 +117,10 @@ public static class AugmentRunner
         if (options.PerImage < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PerImage, "--per-image must be at least 1.");
         if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Workers, "--workers must be at least 1.");
         CheckPrefix(options.Prefix);
+        if (options.JpegQuality is < 1 or > 100)
+            throw new ArgumentOutOfRangeException(nameof(options), options.JpegQuality,
+                $"--jpeg-quality must be between 1 and 100 (Keras saves at Pillow's default, 75); got {options.JpegQuality}.");
+        string extension = OutputExtension(options);
         ImageLoadOptions.CheckMaxPixels(options.MaxPixels);
         if (options.TargetSize is { } size) ImageLoadOptions.CheckTargetSize(size, options.MaxPixels);
         ImageFiles.RequireDirectory(sourceDir);
@@ -127,7 +137,7 @@ public static class AugmentRunner
         string dstPrefix = dst + Path.DirectorySeparatorChar;
         var files = ImageFiles.Enumerate(src, options.FollowLinks, ImageFiles.LogCycles(options.Log))
             .Where(f => !Path.Combine(src, f).StartsWith(dstPrefix, StringComparison.Ordinal)).ToArray();
-        var plan = Plan(files, options);
+        var plan = Plan(files, options, extension);
         var inputs = new HashSet<string>(files.Select(f => Path.Combine(src, f)), StringComparer.Ordinal);
 
         string manifestPath = Path.Combine(dst, ManifestName);
@@ -141,7 +151,8 @@ public static class AugmentRunner
         int written = 0, alreadyDone = 0, done = 0;
         var load = new ImageLoadOptions(options.TargetSize ?? (1, 1), options.ColorMode, options.Interpolation, options.KeepAspectRatio, options.Decoder,
             MaxPixels: options.MaxPixels);
-        var encode = options.Encoder ?? ((img, stream, fmt) => stream.Write(ImageEncoder.Encode(img, fmt)));
+        var encode = options.Encoder ?? ((img, stream, fmt) =>
+            stream.Write(ImageEncoder.Encode(img, fmt, fmt == ImageFormat.Jpeg ? options.JpegQuality : ImageEncoder.DefaultQuality)));
         using var journal = new StreamWriter(new FileStream(manifestPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         var journalGate = new object();
         try
@@ -227,9 +238,8 @@ public static class AugmentRunner
 
     /// <summary>Output names: "{stem}_{prefix}_{v}.{ext}" next to the source's relative folder; sources whose stems
     /// collide (a.png, a.jpg) keep their extension in the name.</summary>
-    private static string[][] Plan(string[] files, AugmentOptions o)
+    private static string[][] Plan(string[] files, AugmentOptions o, string ext)
     {
-        string ext = SaveToDirWriter.Extension(o.Format);
         string Name(string f, bool withExt, int v)
         {
             string stem = Path.GetFileNameWithoutExtension(f);
@@ -248,6 +258,21 @@ public static class AugmentRunner
                     throw new IOException($"Two sources would be written to the same output '{name}': '{files[owner[name]]}' and '{files[i]}'. " +
                         "Rename one of them, or choose another --prefix.");
         return plan;
+    }
+
+    /// <summary>The outputs' extension: <see cref="AugmentOptions.Extension"/> when set (it must name the format: jpg or
+    /// jpeg for JPEG), else the format's own.</summary>
+    internal static string OutputExtension(AugmentOptions o)
+    {
+        string own = SaveToDirWriter.Extension(o.Format);
+        if (o.Extension is not { } ext) return own;
+        ImageFormat? named = null;
+        if (ext.Length > 0 && ext.All(char.IsAsciiLetterOrDigit))
+            try { named = ImageEncoder.FormatFromExtension("x." + ext); }
+            catch (ArgumentException) { }
+        return named == o.Format ? ext
+            : throw new ArgumentException($"The extension '{ext}' does not name the output format {o.Format.ToString().ToLowerInvariant()}; " +
+                $"use {(o.Format == ImageFormat.Jpeg ? "jpg or jpeg" : own)}, or leave Extension unset.");
     }
 
     /// <summary>A prefix is part of a file name: no folder separators, no "..", no characters a file name cannot hold.</summary>

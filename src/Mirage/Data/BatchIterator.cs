@@ -73,7 +73,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * source.SampleShape.Length;
         _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: _options.Prefetch + _options.Workers + 2);
         if (_options.SaveToDir is { } dir)
-            _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile);
+            _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile, _options.SaveJpegQuality);
     }
 
     /// <summary>The samples this iterator batches.</summary>
@@ -524,28 +524,33 @@ internal sealed class SaveToDirWriter
     private readonly string _prefix;
     private readonly ImageFormat _format;
     private readonly Func<string, bool> _isInput;
+    private readonly int _quality;
 
-    public SaveToDirWriter(string dir, string prefix, ImageFormat format, Func<string, bool> isInput)
+    public SaveToDirWriter(string dir, string prefix, ImageFormat format, Func<string, bool> isInput, int jpegQuality = ImageEncoder.DefaultQuality)
     {
+        if (jpegQuality is < 1 or > 100)
+            throw new ArgumentOutOfRangeException(nameof(jpegQuality), jpegQuality,
+                $"FlowOptions.SaveJpegQuality must be between 1 and 100 (Keras saves at Pillow's default, 75); got {jpegQuality}.");
         Directory.CreateDirectory(dir);
         _dir = Path.GetFullPath(dir);
         _prefix = prefix;
         _format = format;
         _isInput = isInput;
+        _quality = format == ImageFormat.Jpeg ? jpegQuality : ImageEncoder.DefaultQuality; // the JPEG option only
     }
 
     /// <summary>
     /// Encodes and writes. Tests replace it for their own thread only (tests run in parallel, and a process-wide
     /// replacement caught other tests' saves).
     /// </summary>
-    internal static Action<Image<byte>, string, ImageFormat> Encode
+    internal static Action<Image<byte>, string, ImageFormat, int> Encode
     {
         get => t_encode ?? DefaultEncode;
         set => t_encode = value == DefaultEncode ? null : value;
     }
 
-    private static readonly Action<Image<byte>, string, ImageFormat> DefaultEncode = (img, path, fmt) => ImageEncoder.Save(img, path, fmt);
-    [ThreadStatic] private static Action<Image<byte>, string, ImageFormat>? t_encode;
+    private static readonly Action<Image<byte>, string, ImageFormat, int> DefaultEncode = (img, path, fmt, quality) => ImageEncoder.Save(img, path, fmt, quality);
+    [ThreadStatic] private static Action<Image<byte>, string, ImageFormat, int>? t_encode;
 
     public static string Extension(ImageFormat format) => format switch
     {
@@ -567,7 +572,7 @@ internal sealed class SaveToDirWriter
         string temp = Path.Combine(_dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            Encode(image, temp, _format);
+            Encode(image, temp, _format, _quality);
             File.Move(temp, path, overwrite: true);
         }
         finally

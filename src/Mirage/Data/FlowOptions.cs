@@ -81,6 +81,9 @@ public record FlowOptions
     public string SavePrefix { get; init; } = "";
     /// <summary>Keras's save_format for saved samples; default PNG.</summary>
     public ImageFormat SaveFormat { get; init; } = ImageFormat.Png;
+    /// <summary>JPEG quality (1..100) of the images save_to_dir writes when <see cref="SaveFormat"/> is JPEG. Default
+    /// <see cref="ImageEncoder.DefaultQuality"/> (95); Keras saves at Pillow's default, 75.</summary>
+    public int SaveJpegQuality { get; init; } = ImageEncoder.DefaultQuality;
 }
 
 /// <summary>Options of flows that read files: target_size, color_mode, interpolation, classes, class_mode.</summary>

@@ -16,24 +16,28 @@ internal static class Zca
     /// <summary>Samples gathered before each covariance update: enough to reuse each covariance row from cache.</summary>
     public const int BlockRows = 32;
 
-    public static float[] PrincipalComponents(int d, long count, SampleWriter write, double epsilon)
+    /// <summary>
+    /// The ZCA matrix of the <paramref name="count"/> samples <paramref name="write"/> produces. With
+    /// <paramref name="float32Sums"/>, sigma is formed as Keras 1.1.0 forms it (np.dot of float32 arrays through netlib
+    /// BLAS): each entry a float32 sum of float32 products in sample order, divided by N in float32 (the samples must
+    /// then be float32 values); the eigendecomposition stays in double either way.
+    /// </summary>
+    public static float[] PrincipalComponents(int d, long count, SampleWriter write, double epsilon, bool float32Sums = false)
     {
         var sigma = new double[(long)d * d];
         var block = new double[BlockRows * d];
+        var block32 = float32Sums ? new float[BlockRows * d] : null;
         int filled = 0;
         for (long k = 0; k < count; k++)
         {
             write(k, block.AsSpan(filled * d, d));
-            if (++filled == BlockRows)
-            {
-                AccumulateUpper(sigma, d, block, filled);
-                filled = 0;
-            }
+            if (++filled == BlockRows) Accumulate();
         }
-        if (filled > 0) AccumulateUpper(sigma, d, block, filled);
+        if (filled > 0) Accumulate();
         block = null!;
 
-        double inv = 1.0 / count;
+        if (float32Sums) DivideAndWiden(sigma, d, count);
+        double inv = float32Sums ? 1 : 1.0 / count;
         for (int i = 0; i < d; i++)
         {
             sigma[(long)i * d + i] *= inv;
@@ -82,6 +86,61 @@ internal static class Zca
         if (d < 256) for (int g = 0; g < groups; g++) Group(g);
         else Parallel.For(0, groups, Group);
         return pc;
+
+        void Accumulate()
+        {
+            if (block32 is null) AccumulateUpper(sigma, d, block, filled);
+            else
+            {
+                for (int i = 0; i < filled * d; i++) block32[i] = (float)block[i];
+                AccumulateUpperFloat32(sigma, d, block32, filled);
+            }
+            filled = 0;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="AccumulateUpper"/> in float32, in the first D×D floats of <paramref name="sigma"/>'s memory (widened in
+    /// place afterwards, so no second D×D buffer): each sum adds the products in sample order, each product and each
+    /// sum rounded to float32 (a multiply then an add, never fused), as netlib BLAS's sgemm/ssyrk loops do.
+    /// </summary>
+    private static void AccumulateUpperFloat32(double[] sigma, int d, float[] x, int rows)
+    {
+        void Row(int i)
+        {
+            var target = MemoryMarshal.Cast<double, float>(sigma.AsSpan()).Slice(i * d + i, d - i);
+            for (int b = 0; b < rows; b++)
+            {
+                float a = x[b * d + i];
+                if (a == 0) continue;
+                var source = x.AsSpan(b * d + i, d - i);
+                int k = 0;
+                if (Vector.IsHardwareAccelerated)
+                {
+                    var vs = MemoryMarshal.Cast<float, Vector<float>>(source);
+                    var vt = MemoryMarshal.Cast<float, Vector<float>>(target);
+                    var va = new Vector<float>(a);
+                    for (int v = 0; v < vs.Length; v++) vt[v] += va * vs[v];
+                    k = vs.Length * Vector<float>.Count;
+                }
+                for (; k < source.Length; k++) target[k] += a * source[k];
+            }
+        }
+        if ((long)d * d * rows < 1 << 22) for (int i = 0; i < d; i++) Row(i);
+        else Parallel.For(0, d, Row);
+    }
+
+    /// <summary>Divides the float32 sums by N in float32 (sigma / N of a float32 array) and widens them to the doubles of
+    /// the same array, back to front: double k covers floats 2k and 2k + 1, which are read before it is written.</summary>
+    private static void DivideAndWiden(double[] sigma, int d, long count)
+    {
+        var sums = MemoryMarshal.Cast<double, float>(sigma.AsSpan());
+        float n = count;
+        for (int k = d * d - 1; k >= 0; k--)
+        {
+            float v = sums[k] / n;
+            sigma[k] = v;
+        }
     }
 
     /// <summary>sigma[i, j≥i] += Σ_b x[b, i]·x[b, j]: each covariance row stays in L1 while the sample block streams.</summary>

@@ -130,7 +130,7 @@ public class AugmentCommandTests
         using var t = Tree();
         var bad = Run(t["src"], t["out"], "--config", t["config.json"], "--format", "gif");
         Assert.Equal(1, bad.Code);
-        Assert.Contains("--format expects png, jpeg or webp", bad.Err);
+        Assert.Contains("--format expects png, jpeg, jpg or webp", bad.Err);
         var missing = Run(t["src"], t["out"], "--config", t["nope.json"]);
         Assert.Equal(1, missing.Code);
         Assert.Contains("nope.json", missing.Err);
@@ -138,6 +138,44 @@ public class AugmentCommandTests
         var typo = Run(t["src"], t["out"], "--config", t["typo.json"]);
         Assert.Equal(1, typo.Code);
         Assert.Contains("rotaton_range", typo.Err);
+    }
+
+    /// <summary>Issue 11 item 12: `--format jpg` names the files .jpg (it wrote .jpeg), and `--jpeg-quality` (Keras: 75)
+    /// reaches the encoder, is recorded for resumes and is refused outside 1..100 or without JPEG output.</summary>
+    [Fact]
+    public void FormatJpgWritesJpgFilesAndJpegQualityReachesTheEncoder()
+    {
+        using var t = Tree();
+        string[] Args(string outDir, params string[] more) => [t["src"], t[outDir], "--config", t["config.json"], "--seed", "3", .. more];
+        var jpg = Run(Args("jpg", "--format", "jpg", "--jpeg-quality", "75"));
+        Assert.True(jpg.Code == 0, jpg.Err);
+        Assert.True(File.Exists(t["jpg/cats/a_aug_0.jpg"]));
+        Assert.Empty(Directory.GetFiles(t["jpg"], "*.jpeg", SearchOption.AllDirectories));
+        Assert.Equal(0, Run(Args("jpeg", "--format", "jpeg")).Code);
+        Assert.True(File.Exists(t["jpeg/cats/a_aug_0.jpeg"]));
+        Assert.Equal(0, Run(Args("png")).Code);
+        using (var reference = ImageDecoder.Decode(t["png/cats/a_aug_0.png"], ColorMode.Rgb))
+        {
+            Assert.Equal(ImageEncoder.Encode(reference, ImageFormat.Jpeg, 75), File.ReadAllBytes(t["jpg/cats/a_aug_0.jpg"]));
+            Assert.Equal(ImageEncoder.Encode(reference, ImageFormat.Jpeg, 95), File.ReadAllBytes(t["jpeg/cats/a_aug_0.jpeg"]));
+        }
+        var settings = File.ReadAllText(t["jpg/" + AugmentRunner.SettingsName]);
+        Assert.Contains("\"jpeg_quality\": 75", settings);
+        Assert.Contains("\"extension\": \"jpg\"", settings);
+
+        var resume = Run(Args("jpg", "--format", "jpg", "--jpeg-quality", "90"));
+        Assert.Equal(1, resume.Code);
+        Assert.Contains("jpeg_quality: 75 before, 90 now", resume.Err);
+        foreach (var q in new[] { "0", "101" })
+        {
+            var bad = Run(Args("bad", "--format", "jpg", "--jpeg-quality", q));
+            Assert.Equal(1, bad.Code);
+            Assert.Equal($"mirage: error: --jpeg-quality must be between 1 and 100 (Keras saves at Pillow's default, 75); got {q}.", bad.Err.Trim());
+        }
+        var png = Run(Args("bad", "--jpeg-quality", "80"));
+        Assert.Equal(1, png.Code);
+        Assert.Contains("--jpeg-quality applies to JPEG output only", png.Err);
+        Assert.False(Directory.Exists(t["bad"]));
     }
 
     [Fact]

@@ -166,6 +166,44 @@ public class BenchCommandTests
         }
     }
 
+    /// <summary>Issue 11 item 8: the sample tree of a bench killed with kill -9 survived it. Trees are named
+    /// mirage-bench-{pid}-{guid}; a later run removes those whose pid is gone and nothing else (the kill -9 itself:
+    /// HardeningCliTests.Kill_9_during_bench_leaves_a_tree_the_next_bench_removes).</summary>
+    [Fact]
+    public void Only_trees_whose_process_is_gone_are_removed()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string root = CliRunner.TempFolder();
+        try
+        {
+            int dead;
+            using (var p = Process.Start(new ProcessStartInfo("true"))!)
+            {
+                p.WaitForExit();
+                dead = p.Id;
+            }
+            string Tree(string name)
+            {
+                string dir = Path.Combine(root, name);
+                Directory.CreateDirectory(Path.Combine(dir, "c0"));
+                File.WriteAllText(Path.Combine(dir, "c0", "0000.jpg"), "x");
+                return dir;
+            }
+            string guid = Guid.NewGuid().ToString("N");
+            string stale = Tree($"mirage-bench-{dead}-{guid}");
+            var kept = new[] { Tree($"mirage-bench-{Environment.ProcessId}-{guid}"), Tree($"mirage-bench-{guid}"), Tree("mirage-bench-x-1"), Tree($"other-{dead}-{guid}") };
+            File.WriteAllText(Path.Combine(root, $"mirage-bench-{dead}-file"), "a file, not a tree");
+            Assert.Equal(1, BenchCommand.RemoveStaleTrees(root));
+            Assert.False(Directory.Exists(stale));
+            Assert.All(kept, k => Assert.True(Directory.Exists(k), k));
+            Assert.True(File.Exists(Path.Combine(root, $"mirage-bench-{dead}-file")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void ErrorsAreReported()
     {

@@ -267,4 +267,37 @@ public class HardeningCliTests
         Assert.False(Directory.Exists(tree));
         Assert.Empty(Directory.GetDirectories(temp.Path, "mirage-bench-*"));
     }
+
+    /// <summary>Issue 11 item 8: kill -9 runs no handler, so the generated tree survived for good. Its name now carries
+    /// the pid, and the next bench that generates a tree removes it once that process is gone.</summary>
+    [Fact]
+    public void Kill_9_during_bench_leaves_a_tree_the_next_bench_removes()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var temp = new TempDir(); // the children's own temp folder: no other run sweeps it meanwhile
+        string? tree = null;
+        using (var p = StartCli(temp.Path, "bench", "--seconds", "600", "--workers", "1", "--classes", "1", "--per-class", "2"))
+        {
+            var sw = Stopwatch.StartNew();
+            while (tree is null && !p.HasExited && sw.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                tree = Directory.GetDirectories(temp.Path, $"mirage-bench-{p.Id}-*").FirstOrDefault();
+                Thread.Sleep(50);
+            }
+            p.Kill(); // SIGKILL
+            p.WaitForExit();
+        }
+        Assert.NotNull(tree);
+        Assert.True(Directory.Exists(tree), "kill -9 left no tree: the test would prove nothing");
+
+        using var next = StartCli(temp.Path, "bench", "--seconds", "0.1", "--first-seconds", "0", "--classes", "1", "--per-class", "2",
+            "--target-size", "16x16");
+        string err = next.StandardError.ReadToEnd();
+        next.StandardOutput.ReadToEnd();
+        Assert.True(next.WaitForExit(120_000));
+        Assert.True(next.ExitCode == 0, err);
+        Assert.Contains("removed 1 sample tree(s)", err);
+        Assert.False(Directory.Exists(tree));
+        Assert.Empty(Directory.GetDirectories(temp.Path, "mirage-bench-*")); // and the next run's own tree is gone too
+    }
 }

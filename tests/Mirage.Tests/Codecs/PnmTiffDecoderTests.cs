@@ -43,6 +43,22 @@ public class PnmTiffDecoderTests
         Assert.Equal(batch.Sample(1).ToArray(), batch.Sample(3).ToArray());
     }
 
+    /// <summary>Issue 11: the PNM and TIFF readers had no pixel limit (a 20000x20000 PPM claim allocated 1.2 GB before
+    /// failing). The claim is now refused from the header by the same check, with the same message, as every other format.</summary>
+    [Theory]
+    [InlineData("rgb.ppm")]
+    [InlineData("gray16.pgm")]
+    [InlineData("rgb_lzw.tif")]
+    [InlineData("gray16_be.tif")]
+    public void ThePixelLimitIsCheckedFromTheHeader(string file)
+    {
+        var e = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(CodecFixtures.PathOf(file), ColorMode.Rgb, false, maxPixels: 974));
+        Assert.Contains("the header claims 39x25 = 975 pixels, over the limit of 974", e.Reason);
+        Assert.Contains("--max-pixels 975", e.Reason);
+        using var image = ImageDecoder.Decode(CodecFixtures.PathOf(file), ColorMode.Rgb, false, maxPixels: 975);
+        Assert.Equal((25, 39), (image.Height, image.Width));
+    }
+
     [Theory]
     [InlineData("rgb.ppm", 0.5, "truncated")]
     [InlineData("plain.ppm", 0.5, "truncated")]

@@ -44,6 +44,7 @@ public class HostileCorpusTests
         ["bomb-30000x30000.jpg"] = Bomb, ["bomb-20000x20000.jpg"] = Bomb, ["bomb-26000x26000-progressive.jpg"] = Bomb,
         ["bomb-65500x65500.jpg"] = Bomb, ["bomb-20000x20000.png"] = Bomb, ["bomb-2147483647x1.png"] = Bomb,
         ["bomb-65535x65535.gif"] = Bomb, ["bomb-16384x16384.webp"] = Bomb, ["bomb-100000x100000.bmp"] = Bomb,
+        ["bomb-20000x20000.ppm"] = Bomb, ["bomb-30000x30000.pgm"] = Bomb, ["bomb-20000x20000.tif"] = Bomb, ["bomb-4294967295x1-big-endian.tif"] = Bomb,
     };
 
     public static TheoryData<string> Files() => [.. Expected.Keys];
@@ -110,6 +111,11 @@ public class HostileCorpusTests
             {
                 TurboJpeg.t_hiddenForTests = false;
             }
+        }
+        foreach (var file in new[] { "bomb-30000x30000.pgm", "bomb-4294967295x1-big-endian.tif" }) // Mirage's own readers
+        {
+            var e = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(Folder, file)), ColorMode.Rgb, file, false, maxPixels: 10_000_000_000));
+            Assert.Contains("too large", e.Reason);
         }
         // A small limit refuses an ordinary photo, naming the option.
         var small = Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode(Path.Combine(Folder, "ok.jpg"), ColorMode.Rgb, false, maxPixels: 100));

@@ -139,8 +139,9 @@ public class TableAndArrayFlowTests
         using var t = Files("cls/in.png");
         var saved = new List<string>();
         var previous = SaveToDirWriter.Encode;
-        SaveToDirWriter.Encode = (img, path, fmt) =>
+        SaveToDirWriter.Encode = (img, path, fmt, quality) =>
         {
+            Assert.Equal(95, quality); // ImageEncoder.DefaultQuality: SaveJpegQuality unset
             Assert.StartsWith(".", Path.GetFileName(path)); // written under a temp name, then renamed
             lock (saved) saved.Add(path);
             File.WriteAllBytes(path, img.Span.ToArray());
