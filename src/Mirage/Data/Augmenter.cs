@@ -2,6 +2,7 @@ using Mirage.Generation;
 using Mirage.Imaging;
 using Mirage.Randomness;
 using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Data;
 
@@ -19,6 +20,13 @@ public interface ISampleAugmenter
     /// <summary>In place; runs after <see cref="Apply"/> (Keras's standardize).</summary>
     void Standardize(Image<float> x);
 
+    /// <summary>
+    /// When not null, the data layer draws each sample's <see cref="ParameterTape"/> from this pipeline and runs it with
+    /// its fused plan straight into the batch slot; <see cref="Sample"/>, <see cref="Apply"/> and
+    /// <see cref="Standardize"/> are then not called. Null (the default) for augmenters of Keras parameters.
+    /// </summary>
+    TransformPipeline? Pipeline => null;
+
     /// <summary>The generator as an augmenter.</summary>
     public static ISampleAugmenter Of(ImageDataGenerator generator) => new GeneratorAugmenter(generator);
 }
@@ -34,4 +42,6 @@ internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISample
     public void Standardize(Image<float> x) => Generator.Standardize(x);
 
     public FusedSample? Fused(ImageInfo shape) => FusedSample.For(Generator, shape);
+
+    public TransformPipeline? Pipeline => Generator.Pipeline;
 }

@@ -9,6 +9,7 @@ using Mirage.Imaging;
 using Mirage.Kernels;
 using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
+using Mirage.Transforms.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -29,6 +30,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     private const ulong SaveHashSalt = 0x5341564548415348UL;
 
     private readonly ISampleAugmenter? _augmenter;
+    private readonly TransformPipeline? _pipeline;
     private readonly FlowOptions _options;
     private readonly SaveToDirWriter? _saver;
     private readonly object _gate = new();
@@ -56,11 +58,13 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         if (_options.Epochs is < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, $"FlowOptions.Epochs cannot be negative; got {_options.Epochs}.");
         Source = source;
         _augmenter = augmenter;
+        _pipeline = augmenter?.Pipeline;
+        SampleShape = _pipeline is null ? source.SampleShape : OutputShape(_pipeline, source.SampleShape);
         DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
         Seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         // One batch's values (no more than the dataset holds); batches alive at once: prefetched, being built, and held
         // by a consumer or two.
-        long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * source.SampleShape.Length;
+        long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * SampleShape.Length;
         _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: _options.Prefetch + _options.Workers + 2);
         if (_options.SaveToDir is { } dir)
             _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile);
@@ -77,7 +81,18 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     public int Length => StepsPerEpochFor(Samples, BatchSize);
     public int StepsPerEpoch => Length;
     public int SamplesPerEpoch => Samples;
-    public ImageInfo SampleShape => Source.SampleShape;
+    /// <summary>
+    /// Height × width × channels of every sample in a batch: the source's (files: target_size, the size they are loaded
+    /// at), or, with a pipeline, what the pipeline makes of it (a random_resized_crop sets its own size).
+    /// </summary>
+    public ImageInfo SampleShape { get; }
+
+    /// <summary>The pipeline's output for an input of <paramref name="input"/> (drawn once: every sample must agree).</summary>
+    private static ImageInfo OutputShape(TransformPipeline pipeline, ImageInfo input)
+    {
+        var random = new RandomStream(0);
+        return pipeline.Sample(ref random, input).Output;
+    }
 
     /// <summary>Steps that cover <paramref name="samples"/> once: ceil(samples / batchSize).</summary>
     public static int StepsPerEpochFor(int samples, int batchSize) => (int)(((long)samples + batchSize - 1) / batchSize);
@@ -257,8 +272,9 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         int start = batchIndex * BatchSize, count = Math.Min(BatchSize, Samples - start);
         var shape = Source.SampleShape;
         var labels = Source.Labels;
-        var batch = new Batch<T>(epoch, batchIndex, count, shape, DataFormat, labels.Mode, _buffers);
+        var batch = new Batch<T>(epoch, batchIndex, count, SampleShape, DataFormat, labels.Mode, _buffers);
         Image<float>? raw = null, work = null;
+        using var scratch = _pipeline is null ? null : new PipelineScratch();
         try
         {
             foreach (var o in labels.Outputs) batch.AddOutput(o.Name, o.Width, extra: false);
@@ -274,6 +290,11 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
             for (int i = 0; i < count; i++)
             {
                 int index = order[start + i];
+                if (scratch is not null)
+                {
+                    if (PipelineSample(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
+                    continue;
+                }
                 if (fused is not null || plainBytes)
                 {
                     // Fast path: decode (and resize) to bytes, then one pass into the batch slot; no float image.
@@ -314,11 +335,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
                 }
                 WriteSample(x, batch.Sample(good));
                 batch.IndexBuffer[good++] = index;
-                if (_saver is not null)
-                {
-                    var hashStream = RandomStream.For(Seed ^ SaveHashSalt, epoch, index);
-                    _saver.Save(x, index, hashStream.NextInt(10_000_000));
-                }
+                Save(x, index, epoch);
             }
             batch.Count = good;
             batch.Fill(labels);
@@ -333,6 +350,86 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         {
             raw?.Dispose();
             work?.Dispose();
+        }
+    }
+
+    private void Save(Image<float> x, int index, int epoch)
+    {
+        if (_saver is null) return;
+        var hashStream = RandomStream.For(Seed ^ SaveHashSalt, epoch, index);
+        _saver.Save(x, index, hashStream.NextInt(10_000_000));
+    }
+
+    /// <summary>
+    /// One sample through the pipeline: its tape is drawn from (seed, epoch, index), then run from the decoded bytes
+    /// straight into the batch slot (<see cref="TransformPipeline.Run(ParameterTape, Image{byte}, Span{float}, DataLayout)"/>:
+    /// the route its precision asks for, the fused plan on the byte route), or from floats for in-memory sources.
+    /// False when the file was skipped as bad.
+    /// </summary>
+    private bool PipelineSample(int index, int epoch, Span<T> slot, DataLayout layout, PipelineScratch scratch)
+    {
+        var random = RandomStream.For(Seed, epoch, index);
+        var tape = _pipeline!.Sample(ref random, Source.SampleShape, scratch.Tape);
+        if (tape.Output != SampleShape)
+            throw new MirageException(
+                $"Sample {index} came out of the pipeline as {tape.Output}, but the batch holds {SampleShape} images (the pipeline's " +
+                $"output for {Source.SampleShape} inputs, drawn once when the iterator was made). Every path through the pipeline " +
+                "must give one size: give every random_resized_crop the same size.");
+        if (Source.ProvidesBytes)
+        {
+            if (!LoadSampleBytes(index, epoch, out var bytes)) return false;
+            using (bytes)
+            {
+                // DisableFusedPath and save_to_dir (which saves the float image) take the float route where it is a choice.
+                bool allowFusing = !DisableFusedPath && _saver is null;
+                bool byteRoute;
+                if (_saver is not null)
+                {
+                    var x = scratch.Output(SampleShape);
+                    byteRoute = TapeRunner.Run(tape, bytes!, x.Span, DataLayout.ChannelsLast, scratch.Run, allowFusing);
+                    WriteSample(x, slot);
+                    Save(x, index, epoch);
+                }
+                else if (typeof(T) == typeof(float))
+                    byteRoute = TapeRunner.Run(tape, bytes!, MemoryMarshal.Cast<T, float>(slot), layout, scratch.Run, allowFusing);
+                else byteRoute = TapeRunner.Run(tape, bytes!, MemoryMarshal.Cast<T, byte>(slot), layout, scratch.Run, allowFusing);
+                if (byteRoute) Interlocked.Increment(ref _fusedSamples);
+            }
+            return true;
+        }
+        var raw = scratch.Input(Source.SampleShape);
+        if (!LoadSample(index, epoch, raw)) return false;
+        var y = TapeRunner.Floats(tape, raw, scratch.Run);
+        WriteSample(y, slot);
+        Save(y, index, epoch);
+        return true;
+    }
+
+    /// <summary>What one batch build reuses from sample to sample: the tape, the plan's intermediate images, the float input and output.</summary>
+    private sealed class PipelineScratch : IDisposable
+    {
+        private Image<float>? _input, _output;
+        public ParameterTape Tape { get; } = new();
+        public RunScratch Run { get; } = new();
+
+        public Image<float> Input(ImageInfo info) => Reuse(ref _input, info);
+        public Image<float> Output(ImageInfo info) => Reuse(ref _output, info);
+
+        private static Image<float> Reuse(ref Image<float>? image, ImageInfo info)
+        {
+            if (image is null || image.Info != info)
+            {
+                image?.Dispose();
+                image = new Image<float>(info);
+            }
+            return image;
+        }
+
+        public void Dispose()
+        {
+            Run.Dispose();
+            _input?.Dispose();
+            _output?.Dispose();
         }
     }
 

@@ -123,7 +123,8 @@ public static class DataPipeline
     internal static TOptions WithScaledDecode<TOptions>(TOptions options, ISampleAugmenter? augmenter) where TOptions : FileFlowOptions
     {
         if (options.ScaledDecode is not null) return options;
-        bool auto = options.FineScaledDecode || augmenter is GeneratorAugmenter g && !g.Generator.Options.KerasCompatible;
+        bool auto = options.FineScaledDecode || augmenter is GeneratorAugmenter g && !g.Generator.Options.KerasCompatible
+                    || augmenter?.Pipeline is { Precision: not Transforms.Pipelines.PipelinePrecision.Float };
         return (TOptions)(options with { ScaledDecode = auto });
     }
 

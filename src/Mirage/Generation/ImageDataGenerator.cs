@@ -7,6 +7,7 @@ using Mirage.Kernels.Geometric;
 using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Generation;
 
@@ -28,6 +29,7 @@ public sealed class ImageDataGenerator
     public const int MaxZcaDimension = 64 * 64 * 3;
 
     private float[]? _mean, _std, _principalComponents;
+    private readonly TransformPipeline? _pipeline;
 
     public ImageDataGenerator(ImageDataGeneratorOptions? options = null)
     {
@@ -36,8 +38,49 @@ public sealed class ImageDataGenerator
         Options = WithImpliedFlags(options);
     }
 
-    /// <summary>The options in force, after Keras's implied flags (zca_whitening turns featurewise_center on, …).</summary>
+    /// <summary>
+    /// A generator that runs <paramref name="pipeline"/> on every sample of its flows (Flow, FlowFromDirectory,
+    /// FlowFromDataFrame): each sample's parameters are drawn onto a <see cref="ParameterTape"/> from its
+    /// (seed, epoch, index) stream and run with the pipeline's fused plan straight into the batch. The Keras-only
+    /// members (GetRandomTransform, ApplyTransform, RandomTransform, Standardize, Fit, setting Mean/Std) throw: the
+    /// pipeline holds every step, normalization included. <paramref name="dataFormat"/> and
+    /// <paramref name="validationSplit"/> are Keras's data_format and validation_split.
+    /// </summary>
+    public ImageDataGenerator(TransformPipeline pipeline, DataFormat dataFormat = DataFormat.ChannelsLast, double validationSplit = 0)
+    {
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        Options = new ImageDataGeneratorOptions { DataFormat = dataFormat, ValidationSplit = validationSplit }.Validate();
+    }
+
+    /// <summary>
+    /// A generator from a JSON config: Keras's dict (<c>{"rotation_range": 40, "horizontal_flip": true}</c>, see
+    /// <see cref="ImageDataGeneratorOptions.FromJson"/>) or a pipeline config (<c>{"transforms": [...]}</c>, see
+    /// <see cref="PipelineConfig"/>). <paramref name="source"/> (a file name, "--config", …) starts every error message.
+    /// </summary>
+    public static ImageDataGenerator FromJson(string json, string source = "config")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return PipelineConfig.IsPipelineConfig(json)
+            ? new ImageDataGenerator(TransformPipeline.FromJson(json, source: source))
+            : new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(json, source));
+    }
+
+    /// <summary>The options in force, after Keras's implied flags (zca_whitening turns featurewise_center on, …).
+    /// A generator built from a pipeline has Keras's defaults here, with its data_format and validation_split.</summary>
     public ImageDataGeneratorOptions Options { get; }
+
+    /// <summary>The pipeline this generator was built from, or null for a generator of Keras options.</summary>
+    public TransformPipeline? Pipeline => _pipeline;
+
+    /// <summary>Refuses a Keras-only call on a generator built from a pipeline, saying what to use instead.</summary>
+    private void RequireKeras(string member, bool statistics = false)
+    {
+        if (_pipeline is null) return;
+        string instead = statistics
+            ? "A pipeline normalizes with its own step, e.g. {\"name\": \"normalize\", \"mean\": [...], \"std\": [...]} (`mirage stats` computes them)."
+            : "Draw a sample's parameters with Pipeline.Sample(ref random, shape) (a ParameterTape) and run them with TransformPipeline.Run.";
+        throw new InvalidOperationException($"{member} belongs to Keras's options, but this generator runs a transform pipeline ({_pipeline}). {instead}");
+    }
 
     /// <summary>
     /// Keras's constructor rewrites: zca_whitening turns featurewise_center on and featurewise_std_normalization off;
@@ -58,6 +101,7 @@ public sealed class ImageDataGenerator
     /// <summary>Draws parameters for an image of <paramref name="shape"/> from <paramref name="random"/>, in Keras's order.</summary>
     public TransformParameters GetRandomTransform(ImageInfo shape, ref RandomStream random)
     {
+        RequireKeras(nameof(GetRandomTransform));
         var o = Options;
         double theta = o.RotationRange != 0 ? random.Uniform(-o.RotationRange, o.RotationRange) : 0;
         // Keras: height_shift_range → tx (rows), width_shift_range → ty (columns).
@@ -128,8 +172,11 @@ public sealed class ImageDataGenerator
     public WarpOptions WarpOptions => new(Options.InterpolationOrder, Options.FillMode, (float)Options.Cval, Options.KerasCompatible);
 
     /// <summary>Applies explicit parameters into <paramref name="dst"/> (same shape as <paramref name="src"/>).</summary>
-    public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters) =>
+    public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters)
+    {
+        RequireKeras(nameof(ApplyTransform));
         KerasTransform.Apply(src, dst, parameters, WarpOptions);
+    }
 
     public Image<float> ApplyTransform(Image<float> x, in TransformParameters parameters)
     {
@@ -146,12 +193,16 @@ public sealed class ImageDataGenerator
         }
     }
 
-    public Image<float> RandomTransform(Image<float> x, ulong? seed = null) =>
-        ApplyTransform(x, GetRandomTransform(x.Info, seed));
+    public Image<float> RandomTransform(Image<float> x, ulong? seed = null)
+    {
+        RequireKeras(nameof(RandomTransform));
+        return ApplyTransform(x, GetRandomTransform(x.Info, seed));
+    }
 
     /// <summary>Draws parameters from <paramref name="random"/>, applies them into <paramref name="dst"/> and returns them (record them to replay).</summary>
     public TransformParameters RandomTransform(Image<float> src, Image<float> dst, ref RandomStream random)
     {
+        RequireKeras(nameof(RandomTransform));
         var p = GetRandomTransform(src.Info, ref random);
         ApplyTransform(src, dst, p);
         return p;
@@ -160,6 +211,7 @@ public sealed class ImageDataGenerator
     /// <summary>Allocating form of <see cref="RandomTransform(Image{float}, Image{float}, ref RandomStream)"/>.</summary>
     public Image<float> RandomTransform(Image<float> x, ref RandomStream random, out TransformParameters applied)
     {
+        RequireKeras(nameof(RandomTransform));
         applied = GetRandomTransform(x.Info, ref random);
         return ApplyTransform(x, applied);
     }
@@ -170,14 +222,22 @@ public sealed class ImageDataGenerator
     public float[]? Mean
     {
         get => _mean;
-        set => _mean = CheckStatistic(value, "Mean", allowZero: true);
+        set
+        {
+            RequireKeras(nameof(Mean), statistics: true);
+            _mean = CheckStatistic(value, "Mean", allowZero: true);
+        }
     }
 
     /// <summary>Per-channel standard deviation from <see cref="Fit"/> (Keras's std), or null.</summary>
     public float[]? Std
     {
         get => _std;
-        set => _std = CheckStatistic(value, "Std", allowZero: true);
+        set
+        {
+            RequireKeras(nameof(Std), statistics: true);
+            _std = CheckStatistic(value, "Std", allowZero: true);
+        }
     }
 
     /// <summary>
@@ -189,6 +249,7 @@ public sealed class ImageDataGenerator
         get => _principalComponents;
         set
         {
+            RequireKeras(nameof(PrincipalComponents), statistics: true);
             if (value is not null)
             {
                 long d = (long)Math.Round(Math.Sqrt(value.LongLength));
@@ -223,6 +284,7 @@ public sealed class ImageDataGenerator
     public void Standardize(Image<float> x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        RequireKeras(nameof(Standardize), statistics: true);
         var o = Options;
         if (o.PreprocessingFunction is { } pre) pre(x);
         var span = x.Span;
@@ -331,6 +393,7 @@ public sealed class ImageDataGenerator
     public void Fit(IReadOnlyList<Image<float>> x, bool augment = false, int rounds = 1, ulong? seed = null, bool applyRescale = true)
     {
         ArgumentNullException.ThrowIfNull(x);
+        RequireKeras(nameof(Fit), statistics: true);
         if (x.Count == 0) throw new ArgumentException("Fit needs at least one image.", nameof(x));
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "rounds must be at least 1.");
         var info = x[0].Info;

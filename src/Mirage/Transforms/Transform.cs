@@ -22,7 +22,18 @@ public readonly record struct NoParams;
 public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeTransform
     where TOptions : TransformOptions where TParams : unmanaged
 {
-    protected Transform(TOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+    // What the transform is, found once: the planner asks per sample, and a generic interface cast costs more than a field.
+    private readonly IGeometricTransform<TParams>? _geometric;
+    private readonly ICentredWarp<TParams>? _centred;
+    private readonly IChannelAffineTransform<TParams>? _channelAffine;
+
+    protected Transform(TOptions options)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _geometric = this as IGeometricTransform<TParams>;
+        _centred = this as ICentredWarp<TParams>;
+        _channelAffine = this as IChannelAffineTransform<TParams>;
+    }
 
     public TOptions Options { get; }
     TransformOptions ITransform.Options => Options;
@@ -95,22 +106,27 @@ public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeT
     void ITapeTransform.Apply(ReadOnlySpan<byte> p, Image<byte> src, Image<byte> dst) => Apply(Read(p), src, dst);
     void ITapeTransform.Apply(ReadOnlySpan<byte> p, Image<float> src, Image<float> dst) => Apply(Read(p), src, dst);
 
-    StepKind ITapeTransform.Kind(ReadOnlySpan<byte> p, in ImageInfo input, in ImageInfo output, out AffineMatrix matrix, out WarpOptions warp)
+    StepKind ITapeTransform.Describe(ReadOnlySpan<byte> p, in ImageInfo input, in ImageInfo output, out WarpStep warp)
     {
-        matrix = AffineMatrix.Identity;
         warp = default;
         var prm = Read(p);
-        if (this is IGeometricTransform<TParams> g && g.WarpsExactly(prm))
+        if (_geometric is not null && _geometric.WarpsExactly(prm))
         {
-            matrix = g.Matrix(prm, input, output);
-            warp = g.Warp;
+            warp.Matrix = _geometric.Matrix(prm, input, output);
+            warp.Options = _geometric.Warp;
+            if (_centred is not null)
+            {
+                warp.Centred = true;
+                warp.Linear = _centred.Linear(prm);
+                warp.Centre = _centred.Centre;
+            }
             return StepKind.Warp;
         }
-        return this is IChannelAffineTransform<TParams> ? StepKind.ChannelAffine : StepKind.Other;
+        return _channelAffine is not null ? StepKind.ChannelAffine : StepKind.Other;
     }
 
-    void ITapeTransform.ScaleOffset(ReadOnlySpan<byte> p, Span<double> scale, Span<double> offset) =>
-        ((IChannelAffineTransform<TParams>)this).ScaleOffset(Read(p), scale, offset);
+    void ITapeTransform.AppendTo(ReadOnlySpan<byte> p, Span<double> scale, Span<double> offset) =>
+        _channelAffine!.AppendTo(Read(p), scale, offset);
 
     JsonElement ITapeTransform.ParametersToJson(ReadOnlySpan<byte> p) => JsonSerializer.SerializeToElement(Read(p), TransformJson.Options);
 

@@ -18,11 +18,16 @@ public sealed record RotateOptions : WarpTransformOptions
 public readonly record struct RotateParams(double Degrees);
 
 /// <summary>Rotates about the centre by an angle drawn from [-degrees, degrees] (nothing is drawn when degrees is 0, as in Keras).</summary>
-public sealed class Rotate(RotateOptions options) : WarpTransform<RotateOptions, RotateParams>(options)
+public sealed class Rotate(RotateOptions options) : WarpTransform<RotateOptions, RotateParams>(options), ICentredWarp<RotateParams>
 {
     public override RotateParams Sample(ref RandomStream random, in ImageInfo image) =>
         new(Options.Degrees != 0 ? random.Uniform(-Options.Degrees, Options.Degrees) : 0);
 
     public override AffineMatrix Matrix(in RotateParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Rotation(p.Degrees), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's rotation matrix).</summary>
+    public AffineMatrix Linear(in RotateParams p) => AffineMatrix.Rotation(p.Degrees);
+
+    CentreConvention ICentredWarp<RotateParams>.Centre => Options.Centre;
 }

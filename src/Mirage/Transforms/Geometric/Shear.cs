@@ -18,11 +18,16 @@ public sealed record ShearOptions : WarpTransformOptions
 public readonly record struct ShearParams(double Degrees);
 
 /// <summary>Shears about the centre with Keras's matrix (rows by −sin, columns by cos of the angle).</summary>
-public sealed class Shear(ShearOptions options) : WarpTransform<ShearOptions, ShearParams>(options)
+public sealed class Shear(ShearOptions options) : WarpTransform<ShearOptions, ShearParams>(options), ICentredWarp<ShearParams>
 {
     public override ShearParams Sample(ref RandomStream random, in ImageInfo image) =>
         new(Options.Degrees != 0 ? random.Uniform(-Options.Degrees, Options.Degrees) : 0);
 
     public override AffineMatrix Matrix(in ShearParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Shear(p.Degrees), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's shear matrix).</summary>
+    public AffineMatrix Linear(in ShearParams p) => AffineMatrix.Shear(p.Degrees);
+
+    CentreConvention ICentredWarp<ShearParams>.Centre => Options.Centre;
 }

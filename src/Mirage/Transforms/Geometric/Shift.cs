@@ -21,7 +21,7 @@ public sealed record ShiftOptions : WarpTransformOptions
 public readonly record struct ShiftParams(double Rows, double Cols);
 
 /// <summary>Shifts by amounts drawn in Keras's order (rows, then columns; nothing drawn for a range of 0).</summary>
-public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options)
+public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options), ICentredWarp<ShiftParams>
 {
     public override ShiftParams Sample(ref RandomStream random, in ImageInfo image) =>
         new(Draw(Options.Height, image.Height, ref random), Draw(Options.Width, image.Width, ref random));
@@ -34,5 +34,10 @@ public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, Sh
     }
 
     public override AffineMatrix Matrix(in ShiftParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Shift(p.Rows, p.Cols), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's shift matrix).</summary>
+    public AffineMatrix Linear(in ShiftParams p) => AffineMatrix.Shift(p.Rows, p.Cols);
+
+    CentreConvention ICentredWarp<ShiftParams>.Centre => Options.Centre;
 }

@@ -18,7 +18,7 @@ public sealed record ZoomOptions : WarpTransformOptions
 public readonly record struct ZoomParams(double Rows, double Cols);
 
 /// <summary>Zooms about the centre; rows then columns are drawn (none when the range is [1, 1], as in Keras).</summary>
-public sealed class Zoom(ZoomOptions options) : WarpTransform<ZoomOptions, ZoomParams>(options)
+public sealed class Zoom(ZoomOptions options) : WarpTransform<ZoomOptions, ZoomParams>(options), ICentredWarp<ZoomParams>
 {
     public override ZoomParams Sample(ref RandomStream random, in ImageInfo image)
     {
@@ -29,5 +29,10 @@ public sealed class Zoom(ZoomOptions options) : WarpTransform<ZoomOptions, ZoomP
     }
 
     public override AffineMatrix Matrix(in ZoomParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Zoom(p.Rows, p.Cols), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's zoom matrix).</summary>
+    public AffineMatrix Linear(in ZoomParams p) => AffineMatrix.Zoom(p.Rows, p.Cols);
+
+    CentreConvention ICentredWarp<ZoomParams>.Centre => Options.Centre;
 }

@@ -20,7 +20,7 @@ public sealed record NormalizeOptions : TransformOptions
 }
 
 /// <summary>(v − mean[c]) / (std[c] + epsilon), in float as Keras's standardize; fuses into the output pass.</summary>
-public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParams>
+public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParams>, IChannelAffineTransform<NoParams>
 {
     public Normalize(NormalizeOptions options) : base(options)
     {
@@ -48,6 +48,17 @@ public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParam
             var (m, d) = Channel(c, scale.Length);
             scale[c] = 1.0 / d;
             offset[c] = -m / (double)d;
+        }
+    }
+
+    /// <summary>(v · scale + offset − mean) / (std + epsilon): divides, as the float path does (not × 1/(std + epsilon)).</summary>
+    void IChannelAffineTransform<NoParams>.AppendTo(in NoParams p, Span<double> scale, Span<double> offset)
+    {
+        for (int c = 0; c < scale.Length; c++)
+        {
+            var (m, d) = Channel(c, scale.Length);
+            scale[c] /= d;
+            offset[c] = (offset[c] - m) / d;
         }
     }
 
