@@ -53,7 +53,7 @@ public static class AugmentCommand
             {
                 var configPath = parse.GetValue(config)!;
                 var generator = LoadGenerator(configPath);
-                var pipeline = generator.Pipeline;
+                var pipeline = generator.IsKerasPreset ? null : generator.Pipeline; // Keras's options keep Keras's manifest
                 var g = generator.Options;
                 var options = new AugmentOptions
                 {

@@ -31,7 +31,9 @@ public interface ISampleAugmenter
     public static ISampleAugmenter Of(ImageDataGenerator generator) => new GeneratorAugmenter(generator);
 }
 
-internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter, IFusableAugmenter
+/// <summary>A generator as an augmenter: the data layer runs its <see cref="ImageDataGenerator.Pipeline"/> (Keras's
+/// preset or the pipeline it was built from); Sample/Apply/Standardize are Keras's, for `mirage augment`'s Keras manifests.</summary>
+internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter
 {
     public ImageDataGenerator Generator { get; } = generator;
 
@@ -40,8 +42,6 @@ internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISample
     public void Apply(Image<float> src, Image<float> dst, in TransformParameters parameters) => Generator.ApplyTransform(src, dst, parameters);
 
     public void Standardize(Image<float> x) => Generator.Standardize(x);
-
-    public FusedSample? Fused(ImageInfo shape) => FusedSample.For(Generator, shape);
 
     public TransformPipeline? Pipeline => Generator.Pipeline;
 }

@@ -270,72 +270,20 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     {
         var order = Order(epoch);
         int start = batchIndex * BatchSize, count = Math.Min(BatchSize, Samples - start);
-        var shape = Source.SampleShape;
         var labels = Source.Labels;
         var batch = new Batch<T>(epoch, batchIndex, count, SampleShape, DataFormat, labels.Mode, _buffers);
-        Image<float>? raw = null, work = null;
-        using var scratch = _pipeline is null ? null : new PipelineScratch();
+        using var scratch = new SampleScratch();
         try
         {
             foreach (var o in labels.Outputs) batch.AddOutput(o.Name, o.Width, extra: false);
             foreach (var o in labels.ExtraInputs) batch.AddOutput(o.Name, o.Width, extra: true);
             if (labels.SampleWeights is not null) batch.AddWeights();
-
-            // Float images for the exact path only, made on first use (the fused path never needs them).
-            Image<float> Raw() => raw ??= new Image<float>(shape);
-            Image<float> Work() => work ??= new Image<float>(shape);
-            var fused = FusedPlan(shape, out bool plainBytes);
             var layout = DataFormat == DataFormat.ChannelsLast ? DataLayout.ChannelsLast : DataLayout.ChannelsFirst;
             int good = 0;
             for (int i = 0; i < count; i++)
             {
                 int index = order[start + i];
-                if (scratch is not null)
-                {
-                    if (PipelineSample(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
-                    continue;
-                }
-                if (fused is not null || plainBytes)
-                {
-                    // Fast path: decode (and resize) to bytes, then one pass into the batch slot; no float image.
-                    if (!LoadSampleBytes(index, epoch, out var bytes)) continue;
-                    using (bytes)
-                    {
-                        bool done = true;
-                        if (plainBytes) WriteBytes(bytes!, batch.Sample(good), layout);
-                        else
-                        {
-                            var random = RandomStream.For(Seed, epoch, index);
-                            var p = _augmenter!.Sample(shape, ref random);
-                            if (fused!.TryMatrix(p, out var m)) WriteFused(fused, bytes!, m, batch.Sample(good), layout);
-                            else
-                            {
-                                // A step the fused path cannot do was drawn: the exact path, on the same parameters.
-                                ImageConvert.ToFloat(bytes!.Span, Raw().Span);
-                                _augmenter.Apply(Raw(), Work(), p);
-                                _augmenter.Standardize(Work());
-                                WriteSample(Work(), batch.Sample(good));
-                                done = false;
-                            }
-                        }
-                        if (done) Interlocked.Increment(ref _fusedSamples);
-                    }
-                    batch.IndexBuffer[good++] = index;
-                    continue;
-                }
-                if (!LoadSample(index, epoch, Raw())) continue;
-                var x = Raw();
-                if (_augmenter is not null)
-                {
-                    var random = RandomStream.For(Seed, epoch, index);
-                    var p = _augmenter.Sample(shape, ref random);
-                    _augmenter.Apply(x, Work(), p);
-                    _augmenter.Standardize(Work());
-                    x = Work();
-                }
-                WriteSample(x, batch.Sample(good));
-                batch.IndexBuffer[good++] = index;
-                Save(x, index, epoch);
+                if (Write(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
             }
             batch.Count = good;
             batch.Fill(labels);
@@ -346,11 +294,39 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
             batch.Dispose();
             throw;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Sample <paramref name="index"/> of <paramref name="epoch"/> into its batch slot; false when its file was skipped
+    /// as bad. With a pipeline (every generator has one): <see cref="PipelineSample"/>. Without an augmenter, a file's
+    /// bytes go straight into the slot (bit-identical to converting them first: bytes convert exactly). An augmenter of
+    /// Keras parameters without a pipeline runs its Sample, Apply and Standardize on the float image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Write(int index, int epoch, Span<T> slot, DataLayout layout, SampleScratch scratch)
+    {
+        if (_pipeline is not null) return PipelineSample(index, epoch, slot, layout, scratch);
+        if (_augmenter is null && Source.ProvidesBytes && !DisableFusedPath && _saver is null)
         {
-            raw?.Dispose();
-            work?.Dispose();
+            if (!LoadSampleBytes(index, epoch, out var bytes)) return false;
+            using (bytes) WriteBytes(bytes!, slot, layout);
+            Interlocked.Increment(ref _fusedSamples);
+            return true;
         }
+        var x = scratch.Input(Source.SampleShape);
+        if (!LoadSample(index, epoch, x)) return false;
+        if (_augmenter is not null)
+        {
+            var random = RandomStream.For(Seed, epoch, index);
+            var p = _augmenter.Sample(x.Info, ref random);
+            var y = scratch.Output(x.Info);
+            _augmenter.Apply(x, y, p);
+            _augmenter.Standardize(y);
+            x = y;
+        }
+        WriteSample(x, slot);
+        Save(x, index, epoch);
+        return true;
     }
 
     private void Save(Image<float> x, int index, int epoch)
@@ -366,7 +342,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     /// the route its precision asks for, the fused plan on the byte route), or from floats for in-memory sources.
     /// False when the file was skipped as bad.
     /// </summary>
-    private bool PipelineSample(int index, int epoch, Span<T> slot, DataLayout layout, PipelineScratch scratch)
+    private bool PipelineSample(int index, int epoch, Span<T> slot, DataLayout layout, SampleScratch scratch)
     {
         var random = RandomStream.For(Seed, epoch, index);
         var tape = _pipeline!.Sample(ref random, Source.SampleShape, scratch.Tape);
@@ -406,7 +382,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     /// <summary>What one batch build reuses from sample to sample: the tape, the plan's intermediate images, the float input and output.</summary>
-    private sealed class PipelineScratch : IDisposable
+    private sealed class SampleScratch : IDisposable
     {
         private Image<float>? _input, _output;
         public ParameterTape Tape { get; } = new();
@@ -487,43 +463,22 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     /// <summary>
-    /// Samples built so far by the fused byte path (decode to bytes, one warp or conversion straight into the batch
-    /// slot, no float image); the others took the exact path. Tells whether a configuration gets the fast path.
+    /// Samples built so far on the byte route (decoded bytes through the pipeline's fused plan, the last pass writing
+    /// the batch slot, no float image); the others took the float route. Tells whether a configuration gets the fast path.
     /// </summary>
     public long FusedSamples => Interlocked.Read(ref _fusedSamples);
 
-    /// <summary>Turns the fused path off (the exact path for every sample), e.g. to compare the two.</summary>
-    internal bool DisableFusedPath { get; set; }
-
     /// <summary>
-    /// The fused plan for this batch, or null for the exact path. <paramref name="plainBytes"/>: no augmenter, so a
-    /// byte sample goes straight into the slot (bit-identical to the float route: bytes convert exactly).
-    /// The fused path needs a source of bytes, no save_to_dir (it writes the float image) and an augmenter that can be
-    /// fused (<see cref="IFusableAugmenter"/>: not KerasCompatible, no channel shift, brightness, preprocessing
-    /// function, samplewise or ZCA step).
+    /// Turns the fused path off, e.g. to compare the two: pipelines of <see cref="PipelinePrecision.FloatWithFusedWarps"/>
+    /// (ImageDataGenerator's) take the float route for every sample, and flows without augmentation convert on the
+    /// float image. (A <see cref="PipelinePrecision.Bytes"/> pipeline computes on bytes either way: that is its meaning.)
     /// </summary>
-    private FusedSample? FusedPlan(ImageInfo shape, out bool plainBytes)
-    {
-        plainBytes = false;
-        if (DisableFusedPath || !Source.ProvidesBytes || _saver is not null) return null;
-        if (_augmenter is null)
-        {
-            plainBytes = true;
-            return null;
-        }
-        return (_augmenter as IFusableAugmenter)?.Fused(shape);
-    }
-
-    private static void WriteFused(FusedSample fused, Image<byte> src, in Geometry.AffineMatrix m, Span<T> dst, DataLayout layout)
-    {
-        if (typeof(T) == typeof(float)) fused.WriteFloat(src, m, MemoryMarshal.Cast<T, float>(dst), layout);
-        else fused.WriteByte(src, m, MemoryMarshal.Cast<T, byte>(dst), layout);
-    }
+    internal bool DisableFusedPath { get; set; }
 
     private static void WriteBytes(Image<byte> src, Span<T> dst, DataLayout layout)
     {
         if (typeof(T) == typeof(float)) Normalize.ToFloat(src, MemoryMarshal.Cast<T, float>(dst), layout, [1f], [0f]);
-        else FusedSample.CopyBytes(src, MemoryMarshal.Cast<T, byte>(dst), layout);
+        else TapeRunner.CopyOut(src, MemoryMarshal.Cast<T, byte>(dst), layout);
     }
 
     private void Skip(BadFile bad, bool log)

@@ -30,12 +30,15 @@ public sealed class ImageDataGenerator
 
     private float[]? _mean, _std, _principalComponents;
     private readonly TransformPipeline? _pipeline;
+    private readonly KerasPreset? _preset;
 
+    /// <summary>A generator of Keras's options; its <see cref="Pipeline"/> is Keras's preset built from them.</summary>
     public ImageDataGenerator(ImageDataGeneratorOptions? options = null)
     {
         options ??= new ImageDataGeneratorOptions();
         options.Validate();
         Options = WithImpliedFlags(options);
+        _preset = new KerasPreset(this);
     }
 
     /// <summary>
@@ -69,8 +72,19 @@ public sealed class ImageDataGenerator
     /// A generator built from a pipeline has Keras's defaults here, with its data_format and validation_split.</summary>
     public ImageDataGeneratorOptions Options { get; }
 
-    /// <summary>The pipeline this generator was built from, or null for a generator of Keras options.</summary>
-    public TransformPipeline? Pipeline => _pipeline;
+    /// <summary>
+    /// What every flowed sample runs: the pipeline this generator was built from, or, for Keras's options, Keras's
+    /// preset (the shared transforms in Keras's draw order, then Keras's standardize with the statistics as they are at
+    /// each sample; it cannot be written as a pipeline config, as its standardize step is the generator's own).
+    /// </summary>
+    public TransformPipeline Pipeline => _pipeline ?? _preset!.Pipeline;
+
+    /// <summary>True when built from Keras's options: the Keras-only members (GetRandomTransform, ApplyTransform,
+    /// RandomTransform, Standardize, Fit, Mean/Std/PrincipalComponents) work.</summary>
+    public bool IsKerasPreset => _pipeline is null;
+
+    /// <summary>Keras's preset (null for a generator built from a pipeline).</summary>
+    internal KerasPreset? Preset => _preset;
 
     /// <summary>Refuses a Keras-only call on a generator built from a pipeline, saying what to use instead.</summary>
     private void RequireKeras(string member, bool statistics = false)
@@ -102,57 +116,15 @@ public sealed class ImageDataGenerator
     public TransformParameters GetRandomTransform(ImageInfo shape, ref RandomStream random)
     {
         RequireKeras(nameof(GetRandomTransform));
-        var o = Options;
-        double theta = o.RotationRange != 0 ? random.Uniform(-o.RotationRange, o.RotationRange) : 0;
-        // Keras: height_shift_range → tx (rows), width_shift_range → ty (columns).
-        double tx = o.HeightShiftRange.IsActive ? SampleShift(o.HeightShiftRange, shape.Height, ref random) : 0;
-        double ty = o.WidthShiftRange.IsActive ? SampleShift(o.WidthShiftRange, shape.Width, ref random) : 0;
-        double shear = o.ShearRange != 0 ? random.Uniform(-o.ShearRange, o.ShearRange) : 0;
-        double zx = 1, zy = 1;
-        if (!(o.ZoomRange.Low == 1 && o.ZoomRange.High == 1))
-        {
-            zx = random.Uniform(o.ZoomRange.Low, o.ZoomRange.High);
-            zy = random.Uniform(o.ZoomRange.Low, o.ZoomRange.High);
-        }
-        // Keras draws both flip coins whether or not the flip is enabled; so do we, so enabling one doesn't move the rest.
-        bool flipH = random.NextDouble() < 0.5 && o.HorizontalFlip;
-        bool flipV = random.NextDouble() < 0.5 && o.VerticalFlip;
-        double? channelShift = o.ChannelShiftRange != 0 ? random.Uniform(-o.ChannelShiftRange, o.ChannelShiftRange) : null;
-        double? brightness = o.BrightnessRange is { } b ? random.Uniform(b.Low, b.High) : null;
-        return new TransformParameters
-        {
-            Theta = theta,
-            Tx = tx,
-            Ty = ty,
-            Shear = shear,
-            Zx = zx,
-            Zy = zy,
-            FlipHorizontal = flipH,
-            FlipVertical = flipV,
-            ChannelShiftIntensity = channelShift,
-            Brightness = brightness,
-        };
+        var tape = _preset!.Pipeline.Sample(ref random, shape, t_tape ??= new ParameterTape());
+        return KerasPreset.Parameters(tape);
     }
 
+    /// <summary>A tape per thread for <see cref="GetRandomTransform(ImageInfo, ref RandomStream)"/> (scratch, reused; no per-call allocation).</summary>
+    [ThreadStatic] private static ParameterTape? t_tape;
+
     /// <summary>One draw of a Keras shift range on an axis of <paramref name="size"/> pixels.</summary>
-    public static double SampleShift(ShiftRange range, int size, ref RandomStream random)
-    {
-        double shift;
-        switch (range.Mode)
-        {
-            case ShiftRange.Kind.Integer: // np.random.choice(N) · choice([−1, 1])
-                shift = random.NextInt((int)range.Value);
-                shift *= random.NextBool() ? 1 : -1;
-                return shift; // an int N ≥ 1 is never < 1, so never a fraction of the size
-            case ShiftRange.Kind.Choices:
-                shift = range.Values[random.NextInt(range.Values.Count)];
-                shift *= random.NextBool() ? 1 : -1;
-                return range.Values.Max() < 1 ? shift * size : shift;
-            default:
-                shift = random.Uniform(-range.Value, range.Value);
-                return range.Value < 1 ? shift * size : shift;
-        }
-    }
+    public static double SampleShift(ShiftRange range, int size, ref RandomStream random) => range.Sample(size, ref random);
 
     /// <summary>Keras's get_random_transform(img_shape, seed): seed null draws a fresh seed from the OS.</summary>
     public TransformParameters GetRandomTransform(ImageInfo shape, ulong? seed = null)

@@ -10,7 +10,7 @@ public sealed record RotateOptions : WarpTransformOptions
     public override string Name => "rotate";
     public override ITransform Create() => new Rotate(this);
 
-    [Option("rotation in degrees, drawn uniformly from [-degrees, degrees]", Min = 0, Max = 360)]
+    [Option("rotation in degrees, drawn uniformly from [-degrees, degrees] (180 or more: every angle)", Min = 0)]
     public double Degrees { get; init => field = Checked(value); }
 }
 

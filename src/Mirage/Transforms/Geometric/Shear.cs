@@ -10,7 +10,7 @@ public sealed record ShearOptions : WarpTransformOptions
     public override string Name => "shear";
     public override ITransform Create() => new Shear(this);
 
-    [Option("shear angle in degrees, drawn uniformly from [-degrees, degrees]", Min = 0, Max = 89)]
+    [Option("shear angle in degrees, drawn uniformly from [-degrees, degrees] (near 90 the image collapses to a line)", Min = 0)]
     public double Degrees { get; init => field = Checked(value); }
 }
 

@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Randomness;
@@ -15,6 +16,12 @@ public sealed record ShiftOptions : WarpTransformOptions
 
     [Option("shift along columns drawn from [-width, width]: a fraction of the width below 1, pixels from 1", Min = 0)]
     public double Width { get; init => field = Checked(value); }
+
+    /// <summary>Keras's height_shift_range in any of its forms (an int N, a list); overrides <see cref="Height"/> (the Keras preset sets it).</summary>
+    internal ShiftRange? HeightRange { get; init; }
+
+    /// <summary>Keras's width_shift_range in any of its forms; overrides <see cref="Width"/>.</summary>
+    internal ShiftRange? WidthRange { get; init; }
 }
 
 /// <summary>The shift drawn in pixels: along rows (Keras's tx) and along columns (Keras's ty).</summary>
@@ -23,14 +30,13 @@ public readonly record struct ShiftParams(double Rows, double Cols);
 /// <summary>Shifts by amounts drawn in Keras's order (rows, then columns; nothing drawn for a range of 0).</summary>
 public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options), ICentredWarp<ShiftParams>
 {
-    public override ShiftParams Sample(ref RandomStream random, in ImageInfo image) =>
-        new(Draw(Options.Height, image.Height, ref random), Draw(Options.Width, image.Width, ref random));
+    private readonly ShiftRange _rows = options.HeightRange ?? ShiftRange.Uniform(options.Height);
+    private readonly ShiftRange _cols = options.WidthRange ?? ShiftRange.Uniform(options.Width);
 
-    private static double Draw(double range, int size, ref RandomStream random)
+    public override ShiftParams Sample(ref RandomStream random, in ImageInfo image)
     {
-        if (range == 0) return 0;
-        double s = random.Uniform(-range, range);
-        return range < 1 ? s * size : s;
+        double rows = _rows.IsActive ? _rows.Sample(image.Height, ref random) : 0;
+        return new(rows, _cols.IsActive ? _cols.Sample(image.Width, ref random) : 0);
     }
 
     public override AffineMatrix Matrix(in ShiftParams p, in ImageInfo input, in ImageInfo output) =>

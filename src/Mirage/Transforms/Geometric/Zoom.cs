@@ -10,7 +10,7 @@ public sealed record ZoomOptions : WarpTransformOptions
     public override string Name => "zoom";
     public override ITransform Create() => new Zoom(this);
 
-    [Option("zoom of rows and of columns, each drawn from [low, high]; above 1 zooms out (Keras's convention)", Min = 0.01, Max = 100)]
+    [Option("zoom of rows and of columns, each drawn from [low, high]; above 1 zooms out (Keras's convention)", Min = 1e-6, Max = 1e6)]
     public Interval Range { get; init => field = Checked(value); } = new(1, 1);
 }
 

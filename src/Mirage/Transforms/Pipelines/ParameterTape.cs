@@ -84,6 +84,7 @@ public sealed class ParameterTape
         Input = input;
         Count = 0;
         _length = 0;
+        _transforms.Clear(); // refilled as steps append: a tape reused across pipelines does not keep their transforms
     }
 
     internal void Append<TParams>(ITapeTransform transform, in ImageInfo input, in ImageInfo output, in TParams p) where TParams : unmanaged
