@@ -113,13 +113,21 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     /// <summary>The order in which <paramref name="epoch"/> visits the dataset (positions); identity without shuffle.</summary>
     public ReadOnlySpan<int> EpochOrder(int epoch) => Order(epoch);
 
-    /// <summary>Batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, built on this thread (Keras's __getitem__).
-    /// The same arguments give the same bytes whatever else has been asked.</summary>
+    /// <summary>
+    /// Batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, built on this thread (Keras's __getitem__).
+    /// The same arguments give the same bytes whatever else has been asked.
+    /// <para>Never empty: under <see cref="BadFilePolicy.Skip"/> a batch whose every file is unreadable takes, in their
+    /// place, the next readable samples in the epoch's order (wrapping around; as many as the batch would have held,
+    /// each with its own labels and its own (seed, epoch, index) augmentation), so a loader indexing batches one sample
+    /// at a time never receives nothing. A batch that lost only some of its files keeps the rest (see
+    /// <see cref="Batch{T}.Count"/>). When no file of the epoch can be read it throws <see cref="MirageException"/>.
+    /// (<see cref="TryNext"/> and enumeration skip an empty batch instead.)</para>
+    /// </summary>
     public Batch<T> GetBatch(int batchIndex, int epoch = 0)
     {
         if ((uint)batchIndex >= (uint)Length)
             throw new ArgumentOutOfRangeException(nameof(batchIndex), batchIndex, $"Asked for batch {batchIndex} but an epoch has {Length}.");
-        return Build(epoch, batchIndex);
+        return Build(epoch, batchIndex, neverEmpty: true);
     }
 
     /// <summary>The next batch in sequence (epoch after epoch); false once <see cref="FlowOptions.Epochs"/> are done.
@@ -266,7 +274,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the per-sample loop: optimized from the first batch
-    private Batch<T> Build(int epoch, int batchIndex)
+    private Batch<T> Build(int epoch, int batchIndex, bool neverEmpty = false)
     {
         var order = Order(epoch);
         int start = batchIndex * BatchSize, count = Math.Min(BatchSize, Samples - start);
@@ -284,6 +292,18 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
             {
                 int index = order[start + i];
                 if (Write(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
+            }
+            if (good == 0 && count > 0 && neverEmpty)
+            {
+                // Every file was skipped: the samples that follow in the epoch's order stand in (see GetBatch).
+                for (int k = 0; k < Samples - count && good < count; k++)
+                {
+                    int index = order[(start + count + k) % Samples];
+                    if (Write(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
+                }
+                if (good == 0)
+                    throw new MirageException($"Batch {batchIndex} of epoch {epoch} has nothing to hold: none of the epoch's {Samples} files " +
+                        "could be read (all were skipped as unreadable; SkippedFiles says why).");
             }
             batch.Count = good;
             batch.Fill(labels);
