@@ -4,32 +4,38 @@ using Mirage.Data;
 using Mirage.Imaging;
 using Mirage.Kernels.Geometric;
 using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Cli.Commands;
 
-/// <summary>`mirage apply IN OUT --params PARAMS.json`: explicit parameters on one image.</summary>
+/// <summary>`mirage apply IN OUT --params PARAMS.json`: explicit parameters (Keras's, or a recorded pipeline tape) on one image.</summary>
 public static class ApplyCommand
 {
-    /// <summary>`mirage apply IN OUT --params P.json`: applies explicit Keras transform parameters to one image.</summary>
+    /// <summary>`mirage apply IN OUT --params P.json`: applies explicit Keras transform parameters, or a recorded pipeline sample, to one image.</summary>
     public static Command Create()
     {
         var input = new Argument<FileInfo>("IN") { Description = "An image file, or a .npy array (H×W or H×W×C; uint8 or float) used as it is." };
         var output = new Argument<FileInfo>("OUT") { Description = ".npy gets the exact float32 H×W×C result; .png/.jpg/.webp get 8 bits (rounded, clipped)." };
         var parameters = new Option<string>("--params")
         {
-            Description = "Transform parameters: a JSON file (or inline JSON) with Keras's names: theta, tx, ty, shear, zx, zy, flip_horizontal, flip_vertical, channel_shift_intensity, brightness.",
+            Description = "Transform parameters: a JSON file (or inline JSON) with Keras's names (theta, tx, ty, shear, zx, zy, flip_horizontal, " +
+                          "flip_vertical, channel_shift_intensity, brightness), or a pipeline's recorded parameters {\"input\": [h, w, c], " +
+                          "\"transforms\": [...]} (a manifest line's params, `preview --params-out`), which carry everything else themselves.",
             Required = true,
         };
         var fillMode = new Option<string>("--fill-mode") { Description = "nearest, constant, reflect or wrap.", DefaultValueFactory = _ => "nearest" };
         var cval = new Option<float>("--cval") { Description = "Fill value for --fill-mode constant." };
         var order = new Option<int>("--order") { Description = "Interpolation order: 0 nearest, 1 bilinear.", DefaultValueFactory = _ => 1 };
         var kerasCompatible = new Option<bool>("--keras-compatible") { Description = "Reproduce keras-preprocessing 1.1.x exactly (centre n/2 + 0.5, scipy's legacy wrap)." };
-        var colorMode = new Option<string>("--color-mode") { Description = "How an image file is read: grayscale, rgb or rgba.", DefaultValueFactory = _ => "rgb" };
+        var colorMode = new Option<string?>("--color-mode")
+        {
+            Description = "How an image file is read: grayscale, rgb or rgba (default rgb; for recorded pipeline parameters, the channels they were drawn for).",
+        };
         var targetSize = CommandRunner.TargetSizeOption("Resize the image to WIDTHxHEIGHT before the transform (what `mirage augment --target-size` did; replays its manifest lines)");
         var interpolation = new Option<string>("--interpolation") { Description = "Resize filter with --target-size: nearest, bilinear, bicubic, lanczos, box, hamming.", DefaultValueFactory = _ => "nearest" };
         var keepAspect = new Option<bool>("--keep-aspect-ratio") { Description = "With --target-size: centre-crop to the target's aspect ratio before resizing." };
         var maxPixels = MaxPixelsOption.Create();
-        var command = new Command("apply", "Apply explicit transform parameters (Keras's get_random_transform dictionary) to one image.")
+        var command = new Command("apply", "Apply explicit transform parameters (Keras's get_random_transform dictionary, or a recorded pipeline sample) to one image.")
         {
             input, output, parameters, fillMode, cval, order, kerasCompatible, colorMode, targetSize, interpolation, keepAspect, maxPixels,
         };
@@ -42,8 +48,11 @@ public static class ApplyCommand
             if (!float.IsFinite(fill)) throw new FormatException($"--cval must be a finite number; got {fill}.");
             var warp = new WarpOptions((Interpolation)interpolationOrder, CommandRunner.ParseEnum<FillMode>(parse.GetValue(fillMode)!, "--fill-mode"),
                 fill, parse.GetValue(kerasCompatible));
-            var p = ReadParameters(parse.GetValue(parameters)!);
-            var mode = CommandRunner.ParseEnum<ColorMode>(parse.GetValue(colorMode)!, "--color-mode");
+            var (json, source) = ReadParametersText(parse.GetValue(parameters)!);
+            var tape = PipelineConfig.IsPipelineConfig(json) ? ParameterTape.FromJson(json, source: source) : null;
+            var p = tape is null ? TransformParameters.FromJson(json, source) : default;
+            var mode = parse.GetValue(colorMode) is { } modeText ? CommandRunner.ParseEnum<ColorMode>(modeText, "--color-mode")
+                : tape is not null ? ColorModeOf(tape.Input.Channels) : ColorMode.Rgb;
             long limit = MaxPixelsOption.Read(parse, maxPixels);
             ImageLoadOptions? resize = CommandRunner.ParseSize(parse.GetValue(targetSize), "--target-size") is { } size
                 ? new ImageLoadOptions(size, mode, CommandRunner.ParseEnum<ResizeInterpolation>(parse.GetValue(interpolation)!, "--interpolation"),
@@ -51,9 +60,44 @@ public static class ApplyCommand
                 : null;
             string inPath = parse.GetValue(input)!.FullName, outPath = parse.GetValue(output)!.FullName;
             if (!Path.GetExtension(outPath).Equals(".npy", StringComparison.OrdinalIgnoreCase)) CommandRunner.OutputFormat(outPath, "OUT");
-            Run(inPath, outPath, p, warp, mode, resize, limit);
+            if (tape is not null) Run(inPath, outPath, tape, mode, resize, limit);
+            else Run(inPath, outPath, p, warp, mode, resize, limit);
         }));
         return command;
+    }
+
+    private static ColorMode ColorModeOf(int channels) => channels switch
+    {
+        1 => ColorMode.Grayscale,
+        4 => ColorMode.Rgba,
+        _ => ColorMode.Rgb,
+    };
+
+    /// <summary>
+    /// Replays a recorded pipeline sample: the image is read (and resized, as `mirage augment --target-size` did) to the
+    /// tape's input shape, and the tape runs on its bytes as the recording did. OUT.npy gets the float output; an image
+    /// file the 8-bit one, the same bytes `mirage augment` wrote.
+    /// </summary>
+    public static void Run(string inPath, string outPath, ParameterTape tape, ColorMode colorMode,
+        ImageLoadOptions? resize = null, long maxPixels = ImageDecoder.DefaultMaxPixels)
+    {
+        if (!File.Exists(inPath)) throw new FileNotFoundException($"IN: the file '{inPath}' does not exist; check the path.", inPath);
+        if (Path.GetExtension(inPath).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new FormatException("IN: recorded pipeline parameters replay on an image file (they run on its 8-bit pixels), not on a .npy array.");
+        using var source = resize is not null ? resize.LoadBytes(inPath) : ImageDecoder.Decode(inPath, colorMode, applyOrientation: false, maxPixels);
+        if (source.Info != tape.Input)
+            throw new FormatException(
+                $"--params: the recorded parameters were drawn for a {tape.Input} image (height x width x channels) but '{inPath}' reads as " +
+                $"{source.Info}. Pass the --target-size (WIDTHxHEIGHT), --interpolation and --color-mode the recording used (a manifest line lists them).");
+        if (Path.GetExtension(outPath).Equals(".npy", StringComparison.OrdinalIgnoreCase))
+        {
+            using var floats = new Image<float>(tape.Output);
+            TransformPipeline.Run(tape, source, floats.Span, Kernels.DataLayout.ChannelsLast);
+            NpyFile.Write(outPath, floats);
+            return;
+        }
+        using var result = TransformPipeline.Run(tape, source);
+        ImageEncoder.Save(result, outPath);
     }
 
     /// <param name="resize">Decode and resize as `mirage augment --target-size` does (null: the image as it is).</param>
@@ -87,8 +131,15 @@ public static class ApplyCommand
     /// <summary>A path to a JSON file, or the JSON itself when it starts with '{' (or '[', to get a clear error).</summary>
     public static TransformParameters ReadParameters(string value)
     {
-        if (value.TrimStart() is ['{' or '[', ..]) return TransformParameters.FromJson(value, "--params");
+        var (json, source) = ReadParametersText(value);
+        return TransformParameters.FromJson(json, source);
+    }
+
+    /// <summary>The JSON of --params (inline, or the file's text) and the name errors should give.</summary>
+    private static (string Json, string Source) ReadParametersText(string value)
+    {
+        if (value.TrimStart() is ['{' or '[', ..]) return (value, "--params");
         if (!File.Exists(value)) throw new FileNotFoundException($"--params: the file '{value}' does not exist (pass a JSON file or inline JSON).", value);
-        return TransformParameters.FromJson(File.ReadAllText(value), value);
+        return (File.ReadAllText(value), value);
     }
 }

@@ -20,7 +20,11 @@ public static class AugmentCommand
     {
         var src = new Argument<string>("SRC") { Description = "Folder of images (class sub-folders are mirrored)." };
         var dst = new Argument<string>("OUT") { Description = "Output folder; re-running over it only does what is missing." };
-        var config = new Option<string>("--config") { Description = "ImageDataGenerator config as JSON with Keras's names.", Required = true };
+        var config = new Option<string>("--config")
+        {
+            Description = "ImageDataGenerator config as JSON with Keras's names, or a pipeline config {\"transforms\": [...]} (see `mirage transforms`).",
+            Required = true,
+        };
         var perImage = new Option<int>("--per-image") { Description = "Augmented variants per source image.", DefaultValueFactory = _ => 1 };
         var seed = new Option<ulong>("--seed") { Description = "Seed; the same seed gives the same bytes with any worker count.", DefaultValueFactory = _ => 0 };
         var workers = new Option<int>("--workers") { Description = "Worker threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -50,7 +54,7 @@ public static class AugmentCommand
             {
                 var configPath = parse.GetValue(config)!;
                 var generator = LoadGenerator(configPath);
-                var augmenter = ISampleAugmenter.Of(generator);
+                var pipeline = generator.IsKerasPreset ? null : generator.Pipeline; // Keras's options keep Keras's manifest
                 var g = generator.Options;
                 var (outputFormat, extension) = CommandRunner.ParseFormat(parse.GetValue(format)!);
                 var options = new AugmentOptions
@@ -70,11 +74,12 @@ public static class AugmentCommand
                     FollowLinks = parse.GetValue(followLinks),
                     Overwrite = parse.GetValue(overwrite),
                     MaxPixels = MaxPixelsOption.Read(parse, maxPixels),
-                    Config = g.ToJson(),
+                    Config = pipeline?.ToJson() ?? g.ToJson(),
                     Cancellation = interrupt.Token,
                     Log = TextWriter.Synchronized(errors),
-                    // What `mirage apply SOURCE OUT --params ... --fill-mode F --cval C --order O [--keras-compatible]` needs.
-                    ManifestFields = w =>
+                    // What `mirage apply SOURCE OUT --params ... --fill-mode F --cval C --order O [--keras-compatible]` needs
+                    // (a pipeline's recorded params carry their warp settings themselves).
+                    ManifestFields = pipeline is not null ? null : w =>
                     {
                         w.WriteString("fill_mode", g.FillMode.ToString().ToLowerInvariant());
                         w.WriteNumber("cval", g.Cval);
@@ -86,8 +91,9 @@ public static class AugmentCommand
                 AugmentSummary summary;
                 try
                 {
-                    summary = CommandRunner.WithProgress("augmenting", output, progress =>
-                        AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, augmenter, options, progress));
+                    summary = CommandRunner.WithProgress("augmenting", output, progress => pipeline is not null
+                        ? AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, pipeline, options, progress)
+                        : AugmentRunner.Run(parse.GetValue(src)!, parse.GetValue(dst)!, ISampleAugmenter.Of(generator), options, progress));
                 }
                 catch (OperationCanceledException) when (interrupt.Token.IsCancellationRequested)
                 {
@@ -101,17 +107,17 @@ public static class AugmentCommand
         return command;
     }
 
-    /// <summary>Reads a generator config (Keras's names) from the JSON file given to --config.</summary>
-    internal static ImageDataGenerator LoadGenerator(string path) =>
-        new(ImageDataGeneratorOptions.FromJson(ReadConfig(path), path));
+    /// <summary>Reads the JSON file given to --config: Keras's options or a pipeline config (<see cref="ImageDataGenerator.FromJson"/>).</summary>
+    internal static ImageDataGenerator LoadGenerator(string path) => ImageDataGenerator.FromJson(ReadConfig(path), path);
 
     /// <summary>The text of the --config file, or an error that names the option and says what to pass.</summary>
     internal static string ReadConfig(string path)
     {
+        const string Expected = "a JSON file of Keras's options such as {\"rotation_range\": 40}, or a pipeline config {\"transforms\": [...]}";
         if (!File.Exists(path))
             throw new FileNotFoundException(Directory.Exists(path)
-                ? $"--config: '{path}' is a folder; pass a JSON file of Keras's options such as {{\"rotation_range\": 40}}."
-                : $"--config: the file '{path}' does not exist; pass a JSON file of Keras's options such as {{\"rotation_range\": 40}}.", path);
+                ? $"--config: '{path}' is a folder; pass {Expected}."
+                : $"--config: the file '{path}' does not exist; pass {Expected}.", path);
         return File.ReadAllText(path);
     }
 }

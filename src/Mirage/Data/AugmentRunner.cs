@@ -6,7 +6,7 @@ using Mirage.Codecs;
 using Mirage.Imaging;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
-using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Data;
 
@@ -93,8 +93,10 @@ public static class AugmentRunner
     /// <summary>The run's settings beside the manifest: a resume must match them.</summary>
     public const string SettingsName = "manifest.settings.json";
 
-    /// <summary>Augments every image under <paramref name="sourceDir"/> into <paramref name="outDir"/>, resuming a previous
-    /// run with the same settings.</summary>
+    /// <summary>
+    /// Keras parameters: each variant is <paramref name="augmenter"/>'s Sample and Apply on the float image (no
+    /// standardization), rounded to bytes; the manifest's "params" is Keras's parameter dictionary.
+    /// </summary>
     /// <param name="sourceDir">The images, found recursively (Keras's extensions); never written to.</param>
     /// <param name="outDir">The output folder (created if missing); must differ from <paramref name="sourceDir"/>. One run
     /// per folder at a time (an advisory lock).</param>
@@ -113,6 +115,87 @@ public static class AugmentRunner
     /// <exception cref="ImageDecodeException">A source is unreadable and the policy is Throw.</exception>
     /// <exception cref="OperationCanceledException"><see cref="AugmentOptions.Cancellation"/> was triggered.</exception>
     public static AugmentSummary Run(string sourceDir, string outDir, ISampleAugmenter augmenter, AugmentOptions options, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(augmenter);
+        return Run(sourceDir, outDir, options, progress, () => new KerasVariants(augmenter));
+    }
+
+    /// <summary>
+    /// A transform pipeline: each variant is the pipeline's tape run on the decoded bytes (an 8-bit image of the tape's
+    /// output shape, the float result rounded); the manifest's "params" is the whole recorded tape, so
+    /// `mirage apply SOURCE OUT --params '&lt;params&gt;'` replays it alone.
+    /// </summary>
+    public static AugmentSummary Run(string sourceDir, string outDir, TransformPipeline pipeline, AugmentOptions options, Action<int, int>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        return Run(sourceDir, outDir, options, progress, () => new PipelineVariants(pipeline));
+    }
+
+    /// <summary>Makes the variants of one source image: one maker per source, used by one thread.</summary>
+    private abstract class VariantMaker : IDisposable
+    {
+        /// <summary>Variant of <paramref name="source"/> drawn from <paramref name="random"/>; <paramref name="parameters"/> is the manifest's "params" JSON.
+        /// The image returned is the maker's own, valid until the next call.</summary>
+        public abstract Image<byte> Make(Image<byte> source, ref RandomStream random, out string parameters);
+
+        public abstract void Dispose();
+    }
+
+    private sealed class KerasVariants(ISampleAugmenter augmenter) : VariantMaker
+    {
+        private Image<float>? _x, _y;
+        private Image<byte>? _output;
+
+        public override Image<byte> Make(Image<byte> source, ref RandomStream random, out string parameters)
+        {
+            if (_x is null)
+            {
+                _x = ImageConvert.ToFloat(source);
+                _y = new Image<float>(_x.Info);
+                _output = new Image<byte>(_x.Info);
+            }
+            var p = augmenter.Sample(_x.Info, ref random);
+            augmenter.Apply(_x, _y!, p);
+            ImageConvert.ToByte(_y!.Span, _output!.Span);
+            parameters = p.ToJson();
+            return _output;
+        }
+
+        public override void Dispose()
+        {
+            _x?.Dispose();
+            _y?.Dispose();
+            _output?.Dispose();
+        }
+    }
+
+    private sealed class PipelineVariants(TransformPipeline pipeline) : VariantMaker
+    {
+        private readonly ParameterTape _tape = new();
+        private readonly RunScratch _scratch = new();
+        private Image<byte>? _output;
+
+        public override Image<byte> Make(Image<byte> source, ref RandomStream random, out string parameters)
+        {
+            pipeline.Sample(ref random, source.Info, _tape);
+            if (_output is null || _output.Info != _tape.Output)
+            {
+                _output?.Dispose();
+                _output = new Image<byte>(_tape.Output);
+            }
+            TapeRunner.Run(_tape, source, _output, _scratch);
+            parameters = _tape.ToJson();
+            return _output;
+        }
+
+        public override void Dispose()
+        {
+            _scratch.Dispose();
+            _output?.Dispose();
+        }
+    }
+
+    private static AugmentSummary Run(string sourceDir, string outDir, AugmentOptions options, Action<int, int>? progress, Func<VariantMaker> makers)
     {
         if (options.PerImage < 1) throw new ArgumentOutOfRangeException(nameof(options), options.PerImage, "--per-image must be at least 1.");
         if (options.Workers < 1) throw new ArgumentOutOfRangeException(nameof(options), options.Workers, "--workers must be at least 1.");
@@ -182,22 +265,18 @@ public static class AugmentRunner
                         return;
                     }
                     using (bytes)
-                    using (var x = ImageConvert.ToFloat(bytes))
-                    using (var y = new Image<float>(x.Info))
-                    using (var output = new Image<byte>(x.Info))
+                    using (var maker = makers())
                     {
                         ulong id = StableId(files[index]);
                         foreach (int v in variants)
                         {
                             var random = RandomStream.For(options.Seed, v, (long)(id >> 1));
-                            var p = augmenter.Sample(x.Info, ref random);
-                            augmenter.Apply(x, y, p);
-                            ImageConvert.ToByte(y.Span, output.Span);
+                            var output = maker.Make(bytes, ref random, out string parameters);
                             string rel = outputs[v], full = Path.Combine(dst, rel);
                             Directory.CreateDirectory(Path.GetDirectoryName(full)!);
                             CheckWriteTarget(full, dst, inputs);
                             AtomicFile.Write(full, s => encode(output, s, options.Format));
-                            var line = ManifestLine(files[index], rel, v, options, p);
+                            var line = ManifestLine(files[index], rel, v, options, parameters);
                             lock (journalGate)
                             {
                                 journal.WriteLine(line);
@@ -342,7 +421,7 @@ public static class AugmentRunner
         return h;
     }
 
-    private static string ManifestLine(string source, string output, int variant, AugmentOptions o, in TransformParameters p)
+    private static string ManifestLine(string source, string output, int variant, AugmentOptions o, string parameters)
     {
         using var ms = new MemoryStream();
         // Names are written as UTF-8 (not \uXXXX escapes), so the manifest reads as the file names do.
@@ -365,7 +444,7 @@ public static class AugmentRunner
             w.WriteString("color_mode", o.ColorMode.ToString().ToLowerInvariant());
             o.ManifestFields?.Invoke(w);
             w.WritePropertyName("params");
-            w.WriteRawValue(p.ToJson());
+            w.WriteRawValue(parameters);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(ms.ToArray());

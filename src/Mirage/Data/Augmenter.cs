@@ -2,6 +2,7 @@ using Mirage.Generation;
 using Mirage.Imaging;
 using Mirage.Randomness;
 using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Data;
 
@@ -26,13 +27,22 @@ public interface ISampleAugmenter
     /// <param name="x">The augmented sample, changed in place.</param>
     void Standardize(Image<float> x);
 
+    /// <summary>
+    /// When not null, the data layer draws each sample's <see cref="ParameterTape"/> from this pipeline and runs it with
+    /// its fused plan straight into the batch slot; <see cref="Sample"/>, <see cref="Apply"/> and
+    /// <see cref="Standardize"/> are then not called. Null (the default) for augmenters of Keras parameters.
+    /// </summary>
+    TransformPipeline? Pipeline => null;
+
     /// <summary>The generator as an augmenter.</summary>
     /// <param name="generator">The generator whose GetRandomTransform, ApplyTransform and Standardize are used.</param>
     /// <returns>An augmenter that also lets the batch iterator fuse warp and normalisation for byte sources.</returns>
     public static ISampleAugmenter Of(ImageDataGenerator generator) => new GeneratorAugmenter(generator);
 }
 
-internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter, IFusableAugmenter
+/// <summary>A generator as an augmenter: the data layer runs its <see cref="ImageDataGenerator.Pipeline"/> (Keras's
+/// preset or the pipeline it was built from); Sample/Apply/Standardize are Keras's, for `mirage augment`'s Keras manifests.</summary>
+internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISampleAugmenter
 {
     public ImageDataGenerator Generator { get; } = generator;
 
@@ -42,5 +52,5 @@ internal sealed class GeneratorAugmenter(ImageDataGenerator generator) : ISample
 
     public void Standardize(Image<float> x) => Generator.Standardize(x);
 
-    public FusedSample? Fused(ImageInfo shape) => FusedSample.For(Generator, shape);
+    public TransformPipeline? Pipeline => Generator.Pipeline;
 }

@@ -9,6 +9,7 @@ using Mirage.Imaging;
 using Mirage.Kernels;
 using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
+using Mirage.Transforms.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -30,6 +31,7 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     private const ulong SaveHashSalt = 0x5341564548415348UL;
 
     private readonly ISampleAugmenter? _augmenter;
+    private readonly TransformPipeline? _pipeline;
     private readonly FlowOptions _options;
     private readonly SaveToDirWriter? _saver;
     private readonly object _gate = new();
@@ -66,11 +68,13 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         if (_options.Epochs is < 0) throw new ArgumentOutOfRangeException(nameof(options), _options.Epochs, $"FlowOptions.Epochs cannot be negative; got {_options.Epochs}.");
         Source = source;
         _augmenter = augmenter;
+        _pipeline = augmenter?.Pipeline;
+        SampleShape = _pipeline is null ? source.SampleShape : OutputShape(_pipeline, source.SampleShape);
         DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
         Seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         // One batch's values (no more than the dataset holds); batches alive at once: prefetched, being built, and held
         // by a consumer or two.
-        long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * source.SampleShape.Length;
+        long batchValues = (long)Math.Min(_options.BatchSize, Math.Max(1, source.Count)) * SampleShape.Length;
         _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: _options.Prefetch + _options.Workers + 2);
         if (_options.SaveToDir is { } dir)
             _saver = new SaveToDirWriter(dir, _options.SavePrefix, _options.SaveFormat, source.IsInputFile, _options.SaveJpegQuality);
@@ -92,8 +96,18 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     public int StepsPerEpoch => Length;
     /// <summary>The same as <see cref="Samples"/>.</summary>
     public int SamplesPerEpoch => Samples;
-    /// <summary>(H, W, C) of every sample, before the batch layout.</summary>
-    public ImageInfo SampleShape => Source.SampleShape;
+    /// <summary>
+    /// Height × width × channels of every sample in a batch: the source's (files: target_size, the size they are loaded
+    /// at), or, with a pipeline, what the pipeline makes of it (a random_resized_crop sets its own size).
+    /// </summary>
+    public ImageInfo SampleShape { get; }
+
+    /// <summary>The pipeline's output for an input of <paramref name="input"/> (drawn once: every sample must agree).</summary>
+    private static ImageInfo OutputShape(TransformPipeline pipeline, ImageInfo input)
+    {
+        var random = new RandomStream(0);
+        return pipeline.Sample(ref random, input).Output;
+    }
 
     /// <summary>Steps that cover <paramref name="samples"/> once: ceil(samples / batchSize).</summary>
     /// <param name="samples">Samples in the epoch; ≥ 0.</param>
@@ -122,18 +136,25 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     /// <returns>A permutation of 0..Samples − 1 from (seed, epoch); a view of a cached array, do not keep it.</returns>
     public ReadOnlySpan<int> EpochOrder(int epoch) => Order(epoch);
 
-    /// <summary>Batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, built on this thread (Keras's __getitem__).
-    /// The same arguments give the same bytes whatever else has been asked.</summary>
+    /// <summary>
+    /// Batch <paramref name="batchIndex"/> of <paramref name="epoch"/>, built on this thread (Keras's __getitem__).
+    /// The same arguments give the same bytes whatever else has been asked.
+    /// <para>Never empty: under <see cref="BadFilePolicy.Skip"/> a batch whose every file is unreadable takes, in their
+    /// place, the next readable samples in the epoch's order (wrapping around; as many as the batch would have held,
+    /// each with its own labels and its own (seed, epoch, index) augmentation), so a loader indexing batches one sample
+    /// at a time never receives nothing. A batch that lost only some of its files keeps the rest (see
+    /// <see cref="Batch{T}.Count"/>). When no file of the epoch can be read it throws <see cref="MirageException"/>.
+    /// (<see cref="TryNext"/> and enumeration skip an empty batch instead.)</para>
+    /// </summary>
     /// <param name="batchIndex">The batch, 0 to <see cref="Length"/> − 1.</param>
     /// <param name="epoch">The epoch whose order and random streams are used.</param>
-    /// <returns>A new batch the caller owns (dispose it to return its buffers).</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchIndex"/> is out of range.</exception>
     /// <exception cref="ImageDecodeException">A file is unreadable and the policy is <see cref="BadFilePolicy.Throw"/>.</exception>
     public Batch<T> GetBatch(int batchIndex, int epoch = 0)
     {
         if ((uint)batchIndex >= (uint)Length)
             throw new ArgumentOutOfRangeException(nameof(batchIndex), batchIndex, $"Asked for batch {batchIndex} but an epoch has {Length}.");
-        return Build(epoch, batchIndex);
+        return Build(epoch, batchIndex, neverEmpty: true);
     }
 
     /// <summary>The next batch in sequence (epoch after epoch); false once <see cref="FlowOptions.Epochs"/> are done.
@@ -289,74 +310,36 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // the per-sample loop: optimized from the first batch
-    private Batch<T> Build(int epoch, int batchIndex)
+    private Batch<T> Build(int epoch, int batchIndex, bool neverEmpty = false)
     {
         var order = Order(epoch);
         int start = batchIndex * BatchSize, count = Math.Min(BatchSize, Samples - start);
-        var shape = Source.SampleShape;
         var labels = Source.Labels;
-        var batch = new Batch<T>(epoch, batchIndex, count, shape, DataFormat, labels.Mode, _buffers);
-        Image<float>? raw = null, work = null;
+        var batch = new Batch<T>(epoch, batchIndex, count, SampleShape, DataFormat, labels.Mode, _buffers);
+        using var scratch = new SampleScratch();
         try
         {
             foreach (var o in labels.Outputs) batch.AddOutput(o.Name, o.Width, extra: false);
             foreach (var o in labels.ExtraInputs) batch.AddOutput(o.Name, o.Width, extra: true);
             if (labels.SampleWeights is not null) batch.AddWeights();
-
-            // Float images for the exact path only, made on first use (the fused path never needs them).
-            Image<float> Raw() => raw ??= new Image<float>(shape);
-            Image<float> Work() => work ??= new Image<float>(shape);
-            var fused = FusedPlan(shape, out bool plainBytes);
             var layout = DataFormat == DataFormat.ChannelsLast ? DataLayout.ChannelsLast : DataLayout.ChannelsFirst;
             int good = 0;
             for (int i = 0; i < count; i++)
             {
                 int index = order[start + i];
-                if (fused is not null || plainBytes)
+                if (Write(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
+            }
+            if (good == 0 && count > 0 && neverEmpty)
+            {
+                // Every file was skipped: the samples that follow in the epoch's order stand in (see GetBatch).
+                for (int k = 0; k < Samples - count && good < count; k++)
                 {
-                    // Fast path: decode (and resize) to bytes, then one pass into the batch slot; no float image.
-                    if (!LoadSampleBytes(index, epoch, out var bytes)) continue;
-                    using (bytes)
-                    {
-                        bool done = true;
-                        if (plainBytes) WriteBytes(bytes!, batch.Sample(good), layout);
-                        else
-                        {
-                            var random = RandomStream.For(Seed, epoch, index);
-                            var p = _augmenter!.Sample(shape, ref random);
-                            if (fused!.TryMatrix(p, out var m)) WriteFused(fused, bytes!, m, batch.Sample(good), layout);
-                            else
-                            {
-                                // A step the fused path cannot do was drawn: the exact path, on the same parameters.
-                                ImageConvert.ToFloat(bytes!.Span, Raw().Span);
-                                _augmenter.Apply(Raw(), Work(), p);
-                                _augmenter.Standardize(Work());
-                                WriteSample(Work(), batch.Sample(good));
-                                done = false;
-                            }
-                        }
-                        if (done) Interlocked.Increment(ref _fusedSamples);
-                    }
-                    batch.IndexBuffer[good++] = index;
-                    continue;
+                    int index = order[(start + count + k) % Samples];
+                    if (Write(index, epoch, batch.Sample(good), layout, scratch)) batch.IndexBuffer[good++] = index;
                 }
-                if (!LoadSample(index, epoch, Raw())) continue;
-                var x = Raw();
-                if (_augmenter is not null)
-                {
-                    var random = RandomStream.For(Seed, epoch, index);
-                    var p = _augmenter.Sample(shape, ref random);
-                    _augmenter.Apply(x, Work(), p);
-                    _augmenter.Standardize(Work());
-                    x = Work();
-                }
-                WriteSample(x, batch.Sample(good));
-                batch.IndexBuffer[good++] = index;
-                if (_saver is not null)
-                {
-                    var hashStream = RandomStream.For(Seed ^ SaveHashSalt, epoch, index);
-                    _saver.Save(x, index, hashStream.NextInt(10_000_000));
-                }
+                if (good == 0)
+                    throw new MirageException($"Batch {batchIndex} of epoch {epoch} has nothing to hold: none of the epoch's {Samples} files " +
+                        "could be read (all were skipped as unreadable; SkippedFiles says why).");
             }
             batch.Count = good;
             batch.Fill(labels);
@@ -367,10 +350,118 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
             batch.Dispose();
             throw;
         }
-        finally
+    }
+
+    /// <summary>
+    /// Sample <paramref name="index"/> of <paramref name="epoch"/> into its batch slot; false when its file was skipped
+    /// as bad. With a pipeline (every generator has one): <see cref="PipelineSample"/>. Without an augmenter, a file's
+    /// bytes go straight into the slot (bit-identical to converting them first: bytes convert exactly). An augmenter of
+    /// Keras parameters without a pipeline runs its Sample, Apply and Standardize on the float image.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Write(int index, int epoch, Span<T> slot, DataLayout layout, SampleScratch scratch)
+    {
+        if (_pipeline is not null) return PipelineSample(index, epoch, slot, layout, scratch);
+        if (_augmenter is null && Source.ProvidesBytes && !DisableFusedPath && _saver is null)
         {
-            raw?.Dispose();
-            work?.Dispose();
+            if (!LoadSampleBytes(index, epoch, out var bytes)) return false;
+            using (bytes) WriteBytes(bytes!, slot, layout);
+            Interlocked.Increment(ref _fusedSamples);
+            return true;
+        }
+        var x = scratch.Input(Source.SampleShape);
+        if (!LoadSample(index, epoch, x)) return false;
+        if (_augmenter is not null)
+        {
+            var random = RandomStream.For(Seed, epoch, index);
+            var p = _augmenter.Sample(x.Info, ref random);
+            var y = scratch.Output(x.Info);
+            _augmenter.Apply(x, y, p);
+            _augmenter.Standardize(y);
+            x = y;
+        }
+        WriteSample(x, slot);
+        Save(x, index, epoch);
+        return true;
+    }
+
+    private void Save(Image<float> x, int index, int epoch)
+    {
+        if (_saver is null) return;
+        var hashStream = RandomStream.For(Seed ^ SaveHashSalt, epoch, index);
+        _saver.Save(x, index, hashStream.NextInt(10_000_000));
+    }
+
+    /// <summary>
+    /// One sample through the pipeline: its tape is drawn from (seed, epoch, index), then run from the decoded bytes
+    /// straight into the batch slot (<see cref="TransformPipeline.Run(ParameterTape, Image{byte}, Span{float}, DataLayout)"/>:
+    /// the route its precision asks for, the fused plan on the byte route), or from floats for in-memory sources.
+    /// False when the file was skipped as bad.
+    /// </summary>
+    private bool PipelineSample(int index, int epoch, Span<T> slot, DataLayout layout, SampleScratch scratch)
+    {
+        var random = RandomStream.For(Seed, epoch, index);
+        var tape = _pipeline!.Sample(ref random, Source.SampleShape, scratch.Tape);
+        if (tape.Output != SampleShape)
+            throw new MirageException(
+                $"Sample {index} came out of the pipeline as {tape.Output}, but the batch holds {SampleShape} images (the pipeline's " +
+                $"output for {Source.SampleShape} inputs, drawn once when the iterator was made). Every path through the pipeline " +
+                "must give one size: give every random_resized_crop the same size.");
+        if (Source.ProvidesBytes)
+        {
+            if (!LoadSampleBytes(index, epoch, out var bytes)) return false;
+            using (bytes)
+            {
+                // DisableFusedPath and save_to_dir (which saves the float image) take the float route where it is a choice.
+                bool allowFusing = !DisableFusedPath && _saver is null;
+                bool byteRoute;
+                if (_saver is not null)
+                {
+                    var x = scratch.Output(SampleShape);
+                    byteRoute = TapeRunner.Run(tape, bytes!, x.Span, DataLayout.ChannelsLast, scratch.Run, allowFusing);
+                    WriteSample(x, slot);
+                    Save(x, index, epoch);
+                }
+                else if (typeof(T) == typeof(float))
+                    byteRoute = TapeRunner.Run(tape, bytes!, MemoryMarshal.Cast<T, float>(slot), layout, scratch.Run, allowFusing);
+                else byteRoute = TapeRunner.Run(tape, bytes!, MemoryMarshal.Cast<T, byte>(slot), layout, scratch.Run, allowFusing);
+                if (byteRoute) Interlocked.Increment(ref _fusedSamples);
+            }
+            return true;
+        }
+        var raw = scratch.Input(Source.SampleShape);
+        if (!LoadSample(index, epoch, raw)) return false;
+        var y = TapeRunner.Floats(tape, raw, scratch.Run);
+        WriteSample(y, slot);
+        Save(y, index, epoch);
+        return true;
+    }
+
+    /// <summary>What one batch build reuses from sample to sample: the tape, the plan's intermediate images, the float input and output.</summary>
+    private sealed class SampleScratch : IDisposable
+    {
+        private Image<float>? _input, _output;
+        public ParameterTape Tape { get; } = new();
+        public RunScratch Run { get; } = new();
+
+        public Image<float> Input(ImageInfo info) => Reuse(ref _input, info);
+        public Image<float> Output(ImageInfo info) => Reuse(ref _output, info);
+
+        private static Image<float> Reuse(ref Image<float>? image, ImageInfo info)
+        {
+            if (image is null || image.Info != info)
+            {
+                image?.Dispose();
+                image = new Image<float>(info);
+            }
+            return image;
+        }
+
+        public void Dispose()
+        {
+            Run.Dispose();
+            _input?.Dispose();
+            _output?.Dispose();
         }
     }
 
@@ -428,43 +519,22 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     }
 
     /// <summary>
-    /// Samples built so far by the fused byte path (decode to bytes, one warp or conversion straight into the batch
-    /// slot, no float image); the others took the exact path. Tells whether a configuration gets the fast path.
+    /// Samples built so far on the byte route (decoded bytes through the pipeline's fused plan, the last pass writing
+    /// the batch slot, no float image); the others took the float route. Tells whether a configuration gets the fast path.
     /// </summary>
     public long FusedSamples => Interlocked.Read(ref _fusedSamples);
 
-    /// <summary>Turns the fused path off (the exact path for every sample), e.g. to compare the two.</summary>
-    internal bool DisableFusedPath { get; set; }
-
     /// <summary>
-    /// The fused plan for this batch, or null for the exact path. <paramref name="plainBytes"/>: no augmenter, so a
-    /// byte sample goes straight into the slot (bit-identical to the float route: bytes convert exactly).
-    /// The fused path needs a source of bytes, no save_to_dir (it writes the float image) and an augmenter that can be
-    /// fused (<see cref="IFusableAugmenter"/>: not KerasCompatible, no channel shift, brightness, preprocessing
-    /// function, samplewise or ZCA step).
+    /// Turns the fused path off, e.g. to compare the two: pipelines of <see cref="PipelinePrecision.FloatWithFusedWarps"/>
+    /// (ImageDataGenerator's) take the float route for every sample, and flows without augmentation convert on the
+    /// float image. (A <see cref="PipelinePrecision.Bytes"/> pipeline computes on bytes either way: that is its meaning.)
     /// </summary>
-    private FusedSample? FusedPlan(ImageInfo shape, out bool plainBytes)
-    {
-        plainBytes = false;
-        if (DisableFusedPath || !Source.ProvidesBytes || _saver is not null) return null;
-        if (_augmenter is null)
-        {
-            plainBytes = true;
-            return null;
-        }
-        return (_augmenter as IFusableAugmenter)?.Fused(shape);
-    }
-
-    private static void WriteFused(FusedSample fused, Image<byte> src, in Geometry.AffineMatrix m, Span<T> dst, DataLayout layout)
-    {
-        if (typeof(T) == typeof(float)) fused.WriteFloat(src, m, MemoryMarshal.Cast<T, float>(dst), layout);
-        else fused.WriteByte(src, m, MemoryMarshal.Cast<T, byte>(dst), layout);
-    }
+    internal bool DisableFusedPath { get; set; }
 
     private static void WriteBytes(Image<byte> src, Span<T> dst, DataLayout layout)
     {
         if (typeof(T) == typeof(float)) Normalize.ToFloat(src, MemoryMarshal.Cast<T, float>(dst), layout, [1f], [0f]);
-        else FusedSample.CopyBytes(src, MemoryMarshal.Cast<T, byte>(dst), layout);
+        else TapeRunner.CopyOut(src, MemoryMarshal.Cast<T, byte>(dst), layout);
     }
 
     private void Skip(BadFile bad, bool log)

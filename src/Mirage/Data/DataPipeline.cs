@@ -159,15 +159,17 @@ public static class DataPipeline
         => new(ScanTable(table, WithScaledDecode(options ??= new TableFlowOptions(), augmenter), generatorSplit), augmenter, options, generatorFormat);
 
     /// <summary>
-    /// Resolves <see cref="FileFlowOptions.ScaledDecode"/> = null: on when a generator that is not KerasCompatible
-    /// drives the flow (that path already trades Keras's exact pixels for speed, and a user who asks for 224×224 from
-    /// camera photos wants them fast; the DCT scale is also a proper low-pass, where Keras's default nearest resize
-    /// aliases), off for KerasCompatible generators and for flows without a generator (Keras's load_img pixels).
+    /// Resolves <see cref="FileFlowOptions.ScaledDecode"/> = null: on when a pipeline that is not of
+    /// <see cref="Transforms.Pipelines.PipelinePrecision.Float"/> precision drives the flow (a generator that is not
+    /// KerasCompatible, or built from a pipeline config: that path already trades Keras's exact pixels for speed, and a
+    /// user who asks for 224×224 from camera photos wants them fast; the DCT scale is also a proper low-pass, where
+    /// Keras's default nearest resize aliases), off for KerasCompatible generators and for flows without a generator
+    /// (Keras's load_img pixels).
     /// </summary>
     internal static TOptions WithScaledDecode<TOptions>(TOptions options, ISampleAugmenter? augmenter) where TOptions : FileFlowOptions
     {
         if (options.ScaledDecode is not null) return options;
-        bool auto = options.FineScaledDecode || augmenter is GeneratorAugmenter g && !g.Generator.Options.KerasCompatible;
+        bool auto = options.FineScaledDecode || augmenter?.Pipeline is { Precision: not Transforms.Pipelines.PipelinePrecision.Float };
         return (TOptions)(options with { ScaledDecode = auto });
     }
 

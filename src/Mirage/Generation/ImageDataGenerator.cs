@@ -7,6 +7,7 @@ using Mirage.Kernels.Geometric;
 using Mirage.Kernels.Photometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Generation;
 
@@ -28,9 +29,10 @@ public sealed class ImageDataGenerator
     public const int MaxZcaDimension = 64 * 64 * 3;
 
     private float[]? _mean, _std, _principalComponents;
+    private readonly TransformPipeline? _pipeline;
+    private readonly KerasPreset? _preset;
 
-    /// <summary>A generator with <paramref name="options"/>, validated, and Keras's implied flags applied
-    /// (<see cref="WithImpliedFlags"/>).</summary>
+    /// <summary>A generator of Keras's options; its <see cref="Pipeline"/> is Keras's preset built from them.</summary>
     /// <param name="options">The options, or null for Keras's defaults (no augmentation).</param>
     /// <exception cref="InvalidOptionException">An option is out of range.</exception>
     public ImageDataGenerator(ImageDataGeneratorOptions? options = null)
@@ -38,10 +40,63 @@ public sealed class ImageDataGenerator
         options ??= new ImageDataGeneratorOptions();
         options.Validate();
         Options = WithImpliedFlags(options);
+        _preset = new KerasPreset(this);
     }
 
-    /// <summary>The options in force, after Keras's implied flags (zca_whitening turns featurewise_center on, …).</summary>
+    /// <summary>
+    /// A generator that runs <paramref name="pipeline"/> on every sample of its flows (Flow, FlowFromDirectory,
+    /// FlowFromDataFrame): each sample's parameters are drawn onto a <see cref="ParameterTape"/> from its
+    /// (seed, epoch, index) stream and run with the pipeline's fused plan straight into the batch. The Keras-only
+    /// members (GetRandomTransform, ApplyTransform, RandomTransform, Standardize, Fit, setting Mean/Std) throw: the
+    /// pipeline holds every step, normalization included. <paramref name="dataFormat"/> and
+    /// <paramref name="validationSplit"/> are Keras's data_format and validation_split.
+    /// </summary>
+    public ImageDataGenerator(TransformPipeline pipeline, DataFormat dataFormat = DataFormat.ChannelsLast, double validationSplit = 0)
+    {
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        Options = new ImageDataGeneratorOptions { DataFormat = dataFormat, ValidationSplit = validationSplit }.Validate();
+    }
+
+    /// <summary>
+    /// A generator from a JSON config: Keras's dict (<c>{"rotation_range": 40, "horizontal_flip": true}</c>, see
+    /// <see cref="ImageDataGeneratorOptions.FromJson"/>) or a pipeline config (<c>{"transforms": [...]}</c>, see
+    /// <see cref="PipelineConfig"/>). <paramref name="source"/> (a file name, "--config", …) starts every error message.
+    /// </summary>
+    public static ImageDataGenerator FromJson(string json, string source = "config")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return PipelineConfig.IsPipelineConfig(json)
+            ? new ImageDataGenerator(TransformPipeline.FromJson(json, source: source))
+            : new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(json, source));
+    }
+
+    /// <summary>The options in force, after Keras's implied flags (zca_whitening turns featurewise_center on, …).
+    /// A generator built from a pipeline has Keras's defaults here, with its data_format and validation_split.</summary>
     public ImageDataGeneratorOptions Options { get; }
+
+    /// <summary>
+    /// What every flowed sample runs: the pipeline this generator was built from, or, for Keras's options, Keras's
+    /// preset (the shared transforms in Keras's draw order, then Keras's standardize with the statistics as they are at
+    /// each sample; it cannot be written as a pipeline config, as its standardize step is the generator's own).
+    /// </summary>
+    public TransformPipeline Pipeline => _pipeline ?? _preset!.Pipeline;
+
+    /// <summary>True when built from Keras's options: the Keras-only members (GetRandomTransform, ApplyTransform,
+    /// RandomTransform, Standardize, Fit, Mean/Std/PrincipalComponents) work.</summary>
+    public bool IsKerasPreset => _pipeline is null;
+
+    /// <summary>Keras's preset (null for a generator built from a pipeline).</summary>
+    internal KerasPreset? Preset => _preset;
+
+    /// <summary>Refuses a Keras-only call on a generator built from a pipeline, saying what to use instead.</summary>
+    private void RequireKeras(string member, bool statistics = false)
+    {
+        if (_pipeline is null) return;
+        string instead = statistics
+            ? "A pipeline normalizes with its own step, e.g. {\"name\": \"normalize\", \"mean\": [...], \"std\": [...]} (`mirage stats` computes them)."
+            : "Draw a sample's parameters with Pipeline.Sample(ref random, shape) (a ParameterTape) and run them with TransformPipeline.Run.";
+        throw new InvalidOperationException($"{member} belongs to Keras's options, but this generator runs a transform pipeline ({_pipeline}). {instead}");
+    }
 
     /// <summary>
     /// Keras's constructor rewrites: zca_whitening turns featurewise_center on and featurewise_std_normalization off;
@@ -68,61 +123,20 @@ public sealed class ImageDataGenerator
     /// <returns>Keras's get_random_transform dictionary.</returns>
     public TransformParameters GetRandomTransform(ImageInfo shape, ref RandomStream random)
     {
-        var o = Options;
-        double theta = o.RotationRange != 0 ? random.Uniform(-o.RotationRange, o.RotationRange) : 0;
-        // Keras: height_shift_range → tx (rows), width_shift_range → ty (columns).
-        double tx = o.HeightShiftRange.IsActive ? SampleShift(o.HeightShiftRange, shape.Height, ref random) : 0;
-        double ty = o.WidthShiftRange.IsActive ? SampleShift(o.WidthShiftRange, shape.Width, ref random) : 0;
-        double shear = o.ShearRange != 0 ? random.Uniform(-o.ShearRange, o.ShearRange) : 0;
-        double zx = 1, zy = 1;
-        if (!(o.ZoomRange.Low == 1 && o.ZoomRange.High == 1))
-        {
-            zx = random.Uniform(o.ZoomRange.Low, o.ZoomRange.High);
-            zy = random.Uniform(o.ZoomRange.Low, o.ZoomRange.High);
-        }
-        // Keras draws both flip coins whether or not the flip is enabled; so do we, so enabling one doesn't move the rest.
-        bool flipH = random.NextDouble() < 0.5 && o.HorizontalFlip;
-        bool flipV = random.NextDouble() < 0.5 && o.VerticalFlip;
-        double? channelShift = o.ChannelShiftRange != 0 ? random.Uniform(-o.ChannelShiftRange, o.ChannelShiftRange) : null;
-        double? brightness = o.BrightnessRange is { } b ? random.Uniform(b.Low, b.High) : null;
-        return new TransformParameters
-        {
-            Theta = theta,
-            Tx = tx,
-            Ty = ty,
-            Shear = shear,
-            Zx = zx,
-            Zy = zy,
-            FlipHorizontal = flipH,
-            FlipVertical = flipV,
-            ChannelShiftIntensity = channelShift,
-            Brightness = brightness,
-        };
+        RequireKeras(nameof(GetRandomTransform));
+        var tape = _preset!.Pipeline.Sample(ref random, shape, t_tape ??= new ParameterTape());
+        return KerasPreset.Parameters(tape);
     }
+
+    /// <summary>A tape per thread for <see cref="GetRandomTransform(ImageInfo, ref RandomStream)"/> (scratch, reused; no per-call allocation).</summary>
+    [ThreadStatic] private static ParameterTape? t_tape;
 
     /// <summary>One draw of a Keras shift range on an axis of <paramref name="size"/> pixels.</summary>
     /// <param name="range">The width_shift_range or height_shift_range.</param>
     /// <param name="size">The axis length in pixels (width for width_shift_range), which scales fractions.</param>
     /// <param name="random">Advanced by one or two draws.</param>
     /// <returns>The shift in pixels (not rounded, except for an int range).</returns>
-    public static double SampleShift(ShiftRange range, int size, ref RandomStream random)
-    {
-        double shift;
-        switch (range.Mode)
-        {
-            case ShiftRange.Kind.Integer: // np.random.choice(N) · choice([−1, 1])
-                shift = random.NextInt((int)range.Value);
-                shift *= random.NextBool() ? 1 : -1;
-                return shift; // an int N ≥ 1 is never < 1, so never a fraction of the size
-            case ShiftRange.Kind.Choices:
-                shift = range.Values[random.NextInt(range.Values.Count)];
-                shift *= random.NextBool() ? 1 : -1;
-                return range.Values.Max() < 1 ? shift * size : shift;
-            default:
-                shift = random.Uniform(-range.Value, range.Value);
-                return range.Value < 1 ? shift * size : shift;
-        }
-    }
+    public static double SampleShift(ShiftRange range, int size, ref RandomStream random) => range.Sample(size, ref random);
 
     /// <summary>Keras's get_random_transform(img_shape, seed): seed null draws a fresh seed from the OS.</summary>
     /// <param name="shape">The image the parameters are for.</param>
@@ -153,8 +167,11 @@ public sealed class ImageDataGenerator
     /// <remarks>Keras's apply_transform: one affine warp, then channel shift, flips, brightness. Standardization is
     /// separate (<see cref="Standardize"/>). Thread-safe.</remarks>
     /// <exception cref="ArgumentException"><paramref name="dst"/> has another shape or is <paramref name="src"/>.</exception>
-    public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters) =>
+    public void ApplyTransform(Image<float> src, Image<float> dst, in TransformParameters parameters)
+    {
+        RequireKeras(nameof(ApplyTransform));
         KerasTransform.Apply(src, dst, parameters, WarpOptions);
+    }
 
     /// <summary>Keras's apply_transform(x, transform_parameters): the transformed copy of <paramref name="x"/>.</summary>
     /// <param name="x">The image; not modified.</param>
@@ -179,8 +196,11 @@ public sealed class ImageDataGenerator
     /// <param name="x">The image; not modified.</param>
     /// <param name="seed">Seed of the draw (the same seed gives the same result), or null for a random one.</param>
     /// <returns>A new image the caller owns (and disposes).</returns>
-    public Image<float> RandomTransform(Image<float> x, ulong? seed = null) =>
-        ApplyTransform(x, GetRandomTransform(x.Info, seed));
+    public Image<float> RandomTransform(Image<float> x, ulong? seed = null)
+    {
+        RequireKeras(nameof(RandomTransform));
+        return ApplyTransform(x, GetRandomTransform(x.Info, seed));
+    }
 
     /// <summary>Draws parameters from <paramref name="random"/>, applies them into <paramref name="dst"/> and returns them (record them to replay).</summary>
     /// <param name="src">The image; not modified.</param>
@@ -189,6 +209,7 @@ public sealed class ImageDataGenerator
     /// <exception cref="ArgumentException"><paramref name="dst"/> has another shape or is <paramref name="src"/>.</exception>
     public TransformParameters RandomTransform(Image<float> src, Image<float> dst, ref RandomStream random)
     {
+        RequireKeras(nameof(RandomTransform));
         var p = GetRandomTransform(src.Info, ref random);
         ApplyTransform(src, dst, p);
         return p;
@@ -201,6 +222,7 @@ public sealed class ImageDataGenerator
     /// <returns>A new image the caller owns (and disposes).</returns>
     public Image<float> RandomTransform(Image<float> x, ref RandomStream random, out TransformParameters applied)
     {
+        RequireKeras(nameof(RandomTransform));
         applied = GetRandomTransform(x.Info, ref random);
         return ApplyTransform(x, applied);
     }
@@ -214,7 +236,11 @@ public sealed class ImageDataGenerator
     public float[]? Mean
     {
         get => _mean;
-        set => _mean = CheckStatistic(value, "Mean", allowZero: true);
+        set
+        {
+            RequireKeras(nameof(Mean), statistics: true);
+            _mean = CheckStatistic(value, "Mean", allowZero: true);
+        }
     }
 
     /// <summary>Per-channel standard deviation from <see cref="Fit"/> (Keras's std), or null.</summary>
@@ -224,7 +250,11 @@ public sealed class ImageDataGenerator
     public float[]? Std
     {
         get => _std;
-        set => _std = CheckStatistic(value, "Std", allowZero: true);
+        set
+        {
+            RequireKeras(nameof(Std), statistics: true);
+            _std = CheckStatistic(value, "Std", allowZero: true);
+        }
     }
 
     /// <summary>
@@ -240,6 +270,7 @@ public sealed class ImageDataGenerator
         get => _principalComponents;
         set
         {
+            RequireKeras(nameof(PrincipalComponents), statistics: true);
             if (value is not null)
             {
                 long d = (long)Math.Round(Math.Sqrt(value.LongLength));
@@ -278,6 +309,7 @@ public sealed class ImageDataGenerator
     public void Standardize(Image<float> x)
     {
         ArgumentNullException.ThrowIfNull(x);
+        RequireKeras(nameof(Standardize), statistics: true);
         var o = Options;
         if (o.PreprocessingFunction is { } pre) pre(x);
         var span = x.Span;
@@ -405,6 +437,7 @@ public sealed class ImageDataGenerator
         bool zcaFloat32 = false)
     {
         ArgumentNullException.ThrowIfNull(x);
+        RequireKeras(nameof(Fit), statistics: true);
         if (x.Count == 0) throw new ArgumentException("Fit needs at least one image.", nameof(x));
         if (rounds < 1) throw new ArgumentOutOfRangeException(nameof(rounds), rounds, "rounds must be at least 1.");
         var info = x[0].Info;

@@ -103,4 +103,24 @@ public sealed record ShiftRange
 
     /// <summary>True when the range can produce a non-zero shift (Keras's truthiness check).</summary>
     public bool IsActive => Mode switch { Kind.Choices => true, _ => Value != 0 };
+
+    /// <summary>One draw on an axis of <paramref name="size"/> pixels, as Keras draws it (callers skip ranges that are not <see cref="IsActive"/>, as Keras does).</summary>
+    internal double Sample(int size, ref Randomness.RandomStream random)
+    {
+        double shift;
+        switch (Mode)
+        {
+            case Kind.Integer: // np.random.choice(N) · choice([−1, 1])
+                shift = random.NextInt((int)Value);
+                shift *= random.NextBool() ? 1 : -1;
+                return shift; // an int N ≥ 1 is never < 1, so never a fraction of the size
+            case Kind.Choices:
+                shift = Values[random.NextInt(Values.Count)];
+                shift *= random.NextBool() ? 1 : -1;
+                return Values.Max() < 1 ? shift * size : shift;
+            default:
+                shift = random.Uniform(-Value, Value);
+                return Value < 1 ? shift * size : shift;
+        }
+    }
 }

@@ -106,4 +106,32 @@ public interface IChannelAffineTransform<TParams> : IPhotometricTransform<TParam
     /// <param name="scale">Receives the multiplier of each channel.</param>
     /// <param name="offset">Receives the addend of each channel (v → v · scale + offset).</param>
     void ScaleOffset(in TParams p, Span<double> scale, Span<double> offset);
+
+    /// <summary>
+    /// Composes this step after the map v → v · <paramref name="scale"/>[c] + <paramref name="offset"/>[c], in place
+    /// (what the planner folds into the output pass). The default multiplies by <see cref="ScaleOffset"/>'s values;
+    /// override when the step's float path computes otherwise (normalize divides by its std, and so does this).
+    /// </summary>
+    void AppendTo(in TParams p, Span<double> scale, Span<double> offset)
+    {
+        int channels = scale.Length;
+        Span<double> a = stackalloc double[channels], b = stackalloc double[channels];
+        ScaleOffset(p, a, b);
+        for (int c = 0; c < channels; c++)
+        {
+            scale[c] *= a[c];
+            offset[c] = offset[c] * a[c] + b[c];
+        }
+    }
+}
+
+/// <summary>
+/// A warp about the image centre: <see cref="IGeometricTransform{TParams}.Matrix"/> is
+/// AffineMatrix.AboutCentre(<see cref="Linear"/>, input, <see cref="Centre"/>). The planner multiplies the linear parts
+/// of a run of them and conjugates once, as Keras builds R·T·S·Z (so the Keras preset's matrix is Keras's, bit for bit).
+/// </summary>
+internal interface ICentredWarp<TParams> where TParams : unmanaged
+{
+    AffineMatrix Linear(in TParams p);
+    CentreConvention Centre { get; }
 }

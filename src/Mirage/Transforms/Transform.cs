@@ -22,10 +22,21 @@ public readonly record struct NoParams;
 public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeTransform
     where TOptions : TransformOptions where TParams : unmanaged
 {
+    // What the transform is, found once: the planner asks per sample, and a generic interface cast costs more than a field.
+    private readonly IGeometricTransform<TParams>? _geometric;
+    private readonly ICentredWarp<TParams>? _centred;
+    private readonly IChannelAffineTransform<TParams>? _channelAffine;
+
     /// <summary>A transform built from <paramref name="options"/> (already validated by their init setters).</summary>
     /// <param name="options">The options; kept, not copied (records are immutable).</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
-    protected Transform(TOptions options) => Options = options ?? throw new ArgumentNullException(nameof(options));
+    protected Transform(TOptions options)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _geometric = this as IGeometricTransform<TParams>;
+        _centred = this as ICentredWarp<TParams>;
+        _channelAffine = this as IChannelAffineTransform<TParams>;
+    }
 
     /// <summary>The options this transform was built from, with their concrete type.</summary>
     public TOptions Options { get; }
@@ -137,22 +148,27 @@ public abstract class Transform<TOptions, TParams> : ITransform<TParams>, ITapeT
     void ITapeTransform.Apply(ReadOnlySpan<byte> p, Image<byte> src, Image<byte> dst) => Apply(Read(p), src, dst);
     void ITapeTransform.Apply(ReadOnlySpan<byte> p, Image<float> src, Image<float> dst) => Apply(Read(p), src, dst);
 
-    StepKind ITapeTransform.Kind(ReadOnlySpan<byte> p, in ImageInfo input, in ImageInfo output, out AffineMatrix matrix, out WarpOptions warp)
+    StepKind ITapeTransform.Describe(ReadOnlySpan<byte> p, in ImageInfo input, in ImageInfo output, out WarpStep warp)
     {
-        matrix = AffineMatrix.Identity;
         warp = default;
         var prm = Read(p);
-        if (this is IGeometricTransform<TParams> g && g.WarpsExactly(prm))
+        if (_geometric is not null && _geometric.WarpsExactly(prm))
         {
-            matrix = g.Matrix(prm, input, output);
-            warp = g.Warp;
+            warp.Matrix = _geometric.Matrix(prm, input, output);
+            warp.Options = _geometric.Warp;
+            if (_centred is not null)
+            {
+                warp.Centred = true;
+                warp.Linear = _centred.Linear(prm);
+                warp.Centre = _centred.Centre;
+            }
             return StepKind.Warp;
         }
-        return this is IChannelAffineTransform<TParams> ? StepKind.ChannelAffine : StepKind.Other;
+        return _channelAffine is not null ? StepKind.ChannelAffine : StepKind.Other;
     }
 
-    void ITapeTransform.ScaleOffset(ReadOnlySpan<byte> p, Span<double> scale, Span<double> offset) =>
-        ((IChannelAffineTransform<TParams>)this).ScaleOffset(Read(p), scale, offset);
+    void ITapeTransform.AppendTo(ReadOnlySpan<byte> p, Span<double> scale, Span<double> offset) =>
+        _channelAffine!.AppendTo(Read(p), scale, offset);
 
     JsonElement ITapeTransform.ParametersToJson(ReadOnlySpan<byte> p) => JsonSerializer.SerializeToElement(Read(p), TransformJson.Options);
 

@@ -79,4 +79,53 @@ public class BadFileTests
         var e = Assert.Throws<ImageDecodeException>(() => it.GetBatch(0));
         Assert.Contains("nope.png", e.Message);
     }
+
+    [Fact]
+    public void GetBatchIsNeverEmptyTheNextReadableSamplesStandIn()
+    {
+        using var t = new TempDir();
+        FakeCodec.Write(t["c/0-good.png"], 2, 2, 3, 1);
+        File.WriteAllBytes(t["c/1-empty.png"], []);
+        File.WriteAllText(t["c/2-text.png"], "not an image");
+        FakeCodec.Write(t["d/3-good.png"], 2, 2, 3, 7);
+        File.WriteAllBytes(t["d/4-empty.png"], []);
+        BatchIterator<float> Flow(int batchSize) => DataPipeline.FromDirectory<float>(t.Path, null, Options with
+        {
+            BatchSize = batchSize, OnBadFile = BadFilePolicy.Skip, Epochs = null,
+        });
+
+        using var ones = Flow(1);
+        using (var b = ones.GetBatch(1)) // 1-empty: 2-text is bad too, so d/3-good (class d) stands in
+        {
+            Assert.Equal(1, b.Count);
+            Assert.Equal([3], b.SampleIndices.ToArray());
+            Assert.All(b.X.ToArray(), v => Assert.Equal(7f, v));
+            Assert.Equal([0f, 1f], b.Y.ToArray()); // its own label
+        }
+        using (var b = ones.GetBatch(4)) // the last file: wraps around to the first
+            Assert.Equal([0], b.SampleIndices.ToArray());
+        using (var b = ones.GetBatch(0))
+            Assert.Equal([0], b.SampleIndices.ToArray());
+        Assert.Contains(ones.SkippedFiles, s => s.Path.EndsWith("1-empty.png"));
+
+        using var twos = Flow(2);
+        using (var b = twos.GetBatch(0)) // 0-good and 1-empty: a batch that lost some files keeps the rest
+            Assert.Equal([0], b.SampleIndices.ToArray());
+        using (var b = twos.GetBatch(2)) // 4-empty alone: as many stand-ins as the batch would have held (one)
+            Assert.Equal([0], b.SampleIndices.ToArray());
+        foreach (var batch in Flow(1).Take(5)) // enumeration still skips empty batches
+            using (batch) Assert.Equal(1, batch.Count);
+    }
+
+    [Fact]
+    public void GetBatchOverAnEpochWithNothingReadableSaysSo()
+    {
+        using var t = new TempDir();
+        Directory.CreateDirectory(t["c"]);
+        File.WriteAllBytes(t["c/1-empty.png"], []);
+        File.WriteAllText(t["c/2-text.png"], "not an image");
+        using var it = DataPipeline.FromDirectory<float>(t.Path, null, Options with { BatchSize = 1, OnBadFile = BadFilePolicy.Skip });
+        var e = Assert.Throws<MirageException>(() => it.GetBatch(1));
+        Assert.Contains("none of the epoch's 2 files could be read", e.Message);
+    }
 }

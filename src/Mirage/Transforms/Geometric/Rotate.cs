@@ -12,9 +12,9 @@ public sealed record RotateOptions : WarpTransformOptions
     /// <summary>A new <see cref="Rotate"/>.</summary>
     public override ITransform Create() => new Rotate(this);
 
-    /// <summary>The largest angle in degrees, 0..360 (Keras's rotation_range); the angle is drawn uniformly from
+    /// <summary>The largest angle in degrees, ≥ 0 (Keras's rotation_range; 180 or more draws every angle); the angle is drawn uniformly from
     /// [−degrees, degrees]; default 0 (no rotation).</summary>
-    [Option("rotation in degrees, drawn uniformly from [-degrees, degrees]", Min = 0, Max = 360)]
+    [Option("rotation in degrees, drawn uniformly from [-degrees, degrees] (180 or more: every angle)", Min = 0)]
     public double Degrees { get; init => field = Checked(value); }
 }
 
@@ -25,7 +25,7 @@ public readonly record struct RotateParams(double Degrees);
 
 /// <summary>Rotates about the centre by an angle drawn from [-degrees, degrees] (nothing is drawn when degrees is 0, as in Keras).</summary>
 /// <param name="options">The validated options.</param>
-public sealed class Rotate(RotateOptions options) : WarpTransform<RotateOptions, RotateParams>(options)
+public sealed class Rotate(RotateOptions options) : WarpTransform<RotateOptions, RotateParams>(options), ICentredWarp<RotateParams>
 {
     /// <summary>Draws the angle uniformly from [−degrees, degrees] (one draw; none when degrees is 0).</summary>
     /// <param name="random">The sample's stream.</param>
@@ -38,5 +38,10 @@ public sealed class Rotate(RotateOptions options) : WarpTransform<RotateOptions,
     /// <param name="input">The input shape, whose centre is used.</param>
     /// <param name="output">The output shape (the input's).</param>
     public override AffineMatrix Matrix(in RotateParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Rotation(p.Degrees), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's rotation matrix).</summary>
+    public AffineMatrix Linear(in RotateParams p) => AffineMatrix.Rotation(p.Degrees);
+
+    CentreConvention ICentredWarp<RotateParams>.Centre => Options.Centre;
 }

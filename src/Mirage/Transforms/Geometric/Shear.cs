@@ -12,9 +12,9 @@ public sealed record ShearOptions : WarpTransformOptions
     /// <summary>A new <see cref="Shear"/>.</summary>
     public override ITransform Create() => new Shear(this);
 
-    /// <summary>The largest shear angle in degrees, 0..89 (Keras's shear_range); drawn uniformly from
+    /// <summary>The largest shear angle in degrees, ≥ 0 (Keras's shear_range); drawn uniformly from
     /// [−degrees, degrees]; default 0.</summary>
-    [Option("shear angle in degrees, drawn uniformly from [-degrees, degrees]", Min = 0, Max = 89)]
+    [Option("shear angle in degrees, drawn uniformly from [-degrees, degrees] (near 90 the image collapses to a line)", Min = 0)]
     public double Degrees { get; init => field = Checked(value); }
 }
 
@@ -24,7 +24,7 @@ public readonly record struct ShearParams(double Degrees);
 
 /// <summary>Shears about the centre with Keras's matrix (rows by −sin, columns by cos of the angle).</summary>
 /// <param name="options">The validated options.</param>
-public sealed class Shear(ShearOptions options) : WarpTransform<ShearOptions, ShearParams>(options)
+public sealed class Shear(ShearOptions options) : WarpTransform<ShearOptions, ShearParams>(options), ICentredWarp<ShearParams>
 {
     /// <summary>Draws the angle uniformly from [−degrees, degrees] (one draw; none when degrees is 0).</summary>
     /// <param name="random">The sample's stream.</param>
@@ -37,5 +37,10 @@ public sealed class Shear(ShearOptions options) : WarpTransform<ShearOptions, Sh
     /// <param name="input">The input shape, whose centre is used.</param>
     /// <param name="output">The output shape (the input's).</param>
     public override AffineMatrix Matrix(in ShearParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Shear(p.Degrees), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's shear matrix).</summary>
+    public AffineMatrix Linear(in ShearParams p) => AffineMatrix.Shear(p.Degrees);
+
+    CentreConvention ICentredWarp<ShearParams>.Centre => Options.Centre;
 }

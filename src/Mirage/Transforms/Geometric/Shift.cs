@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Randomness;
@@ -21,6 +22,12 @@ public sealed record ShiftOptions : WarpTransformOptions
     /// ≥ 0; default 0.</summary>
     [Option("shift along columns drawn from [-width, width]: a fraction of the width below 1, pixels from 1", Min = 0)]
     public double Width { get; init => field = Checked(value); }
+
+    /// <summary>Keras's height_shift_range in any of its forms (an int N, a list); overrides <see cref="Height"/> (the Keras preset sets it).</summary>
+    internal ShiftRange? HeightRange { get; init; }
+
+    /// <summary>Keras's width_shift_range in any of its forms; overrides <see cref="Width"/>.</summary>
+    internal ShiftRange? WidthRange { get; init; }
 }
 
 /// <summary>The shift drawn in pixels: along rows (Keras's tx) and along columns (Keras's ty).</summary>
@@ -30,20 +37,19 @@ public readonly record struct ShiftParams(double Rows, double Cols);
 
 /// <summary>Shifts by amounts drawn in Keras's order (rows, then columns; nothing drawn for a range of 0).</summary>
 /// <param name="options">The validated options.</param>
-public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options)
+public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, ShiftParams>(options), ICentredWarp<ShiftParams>
 {
-    /// <summary>Draws the row shift, then the column shift, each uniformly from (−range, range), scaled by the image's
-    /// size when the range is below 1.</summary>
+    private readonly ShiftRange _rows = options.HeightRange ?? ShiftRange.Uniform(options.Height);
+    private readonly ShiftRange _cols = options.WidthRange ?? ShiftRange.Uniform(options.Width);
+
+    /// <summary>Draws the row shift, then the column shift, as Keras does (uniform in (−range, range), a choice for an
+    /// int or a list; a fractional range scales by the image's size); nothing is drawn for an inactive range.</summary>
     /// <param name="random">The sample's stream.</param>
     /// <param name="image">The image's shape; fractional ranges scale by its height and width.</param>
-    public override ShiftParams Sample(ref RandomStream random, in ImageInfo image) =>
-        new(Draw(Options.Height, image.Height, ref random), Draw(Options.Width, image.Width, ref random));
-
-    private static double Draw(double range, int size, ref RandomStream random)
+    public override ShiftParams Sample(ref RandomStream random, in ImageInfo image)
     {
-        if (range == 0) return 0;
-        double s = random.Uniform(-range, range);
-        return range < 1 ? s * size : s;
+        double rows = _rows.IsActive ? _rows.Sample(image.Height, ref random) : 0;
+        return new(rows, _cols.IsActive ? _cols.Sample(image.Width, ref random) : 0);
     }
 
     /// <summary>Keras's shift matrix (conjugated about the centre, which leaves a shift unchanged).</summary>
@@ -51,5 +57,10 @@ public sealed class Shift(ShiftOptions options) : WarpTransform<ShiftOptions, Sh
     /// <param name="input">The input shape.</param>
     /// <param name="output">The output shape (the input's).</param>
     public override AffineMatrix Matrix(in ShiftParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Shift(p.Rows, p.Cols), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's shift matrix).</summary>
+    public AffineMatrix Linear(in ShiftParams p) => AffineMatrix.Shift(p.Rows, p.Cols);
+
+    CentreConvention ICentredWarp<ShiftParams>.Centre => Options.Centre;
 }

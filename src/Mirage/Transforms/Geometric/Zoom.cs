@@ -12,9 +12,9 @@ public sealed record ZoomOptions : WarpTransformOptions
     /// <summary>A new <see cref="Zoom"/>.</summary>
     public override ITransform Create() => new Zoom(this);
 
-    /// <summary>Keras's zoom_range as [low, high], each end in 0.01..100; rows and columns draw independently; above 1
+    /// <summary>Keras's zoom_range as [low, high], each end in 1e-6..1e6; rows and columns draw independently; above 1
     /// zooms out; default [1, 1] (no zoom).</summary>
-    [Option("zoom of rows and of columns, each drawn from [low, high]; above 1 zooms out (Keras's convention)", Min = 0.01, Max = 100)]
+    [Option("zoom of rows and of columns, each drawn from [low, high]; above 1 zooms out (Keras's convention)", Min = 1e-6, Max = 1e6)]
     public Interval Range { get; init => field = Checked(value); } = new(1, 1);
 }
 
@@ -25,7 +25,7 @@ public readonly record struct ZoomParams(double Rows, double Cols);
 
 /// <summary>Zooms about the centre; rows then columns are drawn (none when the range is [1, 1], as in Keras).</summary>
 /// <param name="options">The validated options.</param>
-public sealed class Zoom(ZoomOptions options) : WarpTransform<ZoomOptions, ZoomParams>(options)
+public sealed class Zoom(ZoomOptions options) : WarpTransform<ZoomOptions, ZoomParams>(options), ICentredWarp<ZoomParams>
 {
     /// <summary>Draws the row zoom, then the column zoom, uniformly from the range (two draws; none for [1, 1]).</summary>
     /// <param name="random">The sample's stream.</param>
@@ -43,5 +43,10 @@ public sealed class Zoom(ZoomOptions options) : WarpTransform<ZoomOptions, ZoomP
     /// <param name="input">The input shape, whose centre is used.</param>
     /// <param name="output">The output shape (the input's).</param>
     public override AffineMatrix Matrix(in ZoomParams p, in ImageInfo input, in ImageInfo output) =>
-        AboutCentre(AffineMatrix.Zoom(p.Rows, p.Cols), input);
+        AboutCentre(Linear(p), input);
+
+    /// <summary>The matrix about the origin (Keras's zoom matrix).</summary>
+    public AffineMatrix Linear(in ZoomParams p) => AffineMatrix.Zoom(p.Rows, p.Cols);
+
+    CentreConvention ICentredWarp<ZoomParams>.Centre => Options.Centre;
 }

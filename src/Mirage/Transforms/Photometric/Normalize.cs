@@ -28,7 +28,7 @@ public sealed record NormalizeOptions : TransformOptions
 
 /// <summary>(v − mean[c]) / (std[c] + epsilon), in float as Keras's standardize; fuses into the output pass.</summary>
 /// <remarks>The channel count is checked when the transform runs: mean and std must have 1 or C values.</remarks>
-public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParams>
+public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParams>, IChannelAffineTransform<NoParams>
 {
     /// <summary>Checks that mean and std are not empty and that std + epsilon is positive.</summary>
     /// <param name="options">The validated options.</param>
@@ -68,6 +68,20 @@ public sealed class Normalize : ChannelAffineTransform<NormalizeOptions, NoParam
             var (m, d) = Channel(c, scale.Length);
             scale[c] = 1.0 / d;
             offset[c] = -m / (double)d;
+        }
+    }
+
+    /// <summary>(v · scale + offset − mean) / (std + epsilon): divides, as the float path does (not × 1/(std + epsilon)).</summary>
+    /// <param name="p">Unused.</param>
+    /// <param name="scale">Per-channel scale so far; divided by std + epsilon.</param>
+    /// <param name="offset">Per-channel offset so far; becomes (offset − mean) / (std + epsilon).</param>
+    void IChannelAffineTransform<NoParams>.AppendTo(in NoParams p, Span<double> scale, Span<double> offset)
+    {
+        for (int c = 0; c < scale.Length; c++)
+        {
+            var (m, d) = Channel(c, scale.Length);
+            scale[c] /= d;
+            offset[c] = (offset[c] - m) / d;
         }
     }
 

@@ -18,14 +18,25 @@ internal enum StepKind
     Other,
 }
 
+/// <summary>A warp step as the planner sees it: its matrix and settings, and for a warp about the image centre, the
+/// matrix about the origin (runs of those compose as Keras does: C·(M₁·M₂·…)·C⁻¹, one conjugation).</summary>
+internal struct WarpStep
+{
+    public AffineMatrix Matrix;
+    public WarpOptions Options;
+    public bool Centred;
+    public AffineMatrix Linear;
+    public CentreConvention Centre;
+}
+
 /// <summary>The untyped face of <see cref="Transform{TOptions, TParams}"/> the tape and the planner use (parameters as bytes).</summary>
 internal interface ITapeTransform : ITransform
 {
     int ParameterSize { get; }
     void Apply(ReadOnlySpan<byte> p, Image<byte> src, Image<byte> dst);
     void Apply(ReadOnlySpan<byte> p, Image<float> src, Image<float> dst);
-    StepKind Kind(ReadOnlySpan<byte> p, in ImageInfo input, in ImageInfo output, out AffineMatrix matrix, out WarpOptions warp);
-    void ScaleOffset(ReadOnlySpan<byte> p, Span<double> scale, Span<double> offset);
+    StepKind Describe(ReadOnlySpan<byte> p, in ImageInfo input, in ImageInfo output, out WarpStep warp);
+    void AppendTo(ReadOnlySpan<byte> p, Span<double> scale, Span<double> offset);
     JsonElement ParametersToJson(ReadOnlySpan<byte> p);
     void ParametersFromJson(JsonElement json, Span<byte> destination);
 }
@@ -59,6 +70,13 @@ public sealed class ParameterTape
     /// <summary>The shape the first step saw (set by <see cref="Clear"/>).</summary>
     public ImageInfo Input { get; private set; }
 
+    /// <summary>
+    /// What the steps compute on for an 8-bit input (<see cref="TransformPipeline.Sample"/> copies the pipeline's
+    /// <see cref="TransformPipeline.Precision"/>); <see cref="TransformPipeline.Run(ParameterTape, Image{byte})"/> and
+    /// its overloads honour it, so a replay computes as the recorded sample did.
+    /// </summary>
+    public PipelinePrecision Precision { get; set; }
+
     /// <summary>The shape the last step writes (the input when nothing applied).</summary>
     public ImageInfo Output => Count == 0 ? Input : HeaderAt(Count - 1).Output;
 
@@ -69,6 +87,7 @@ public sealed class ParameterTape
         Input = input;
         Count = 0;
         _length = 0;
+        _transforms.Clear(); // refilled as steps append: a tape reused across pipelines does not keep their transforms
     }
 
     internal void Append<TParams>(ITapeTransform transform, in ImageInfo input, in ImageInfo output, in TParams p) where TParams : unmanaged
@@ -80,12 +99,7 @@ public sealed class ParameterTape
 
     private Span<byte> Reserve(ITapeTransform transform, in ImageInfo input, in ImageInfo output, int size)
     {
-        int index = _transforms.IndexOf(transform);
-        if (index < 0)
-        {
-            index = _transforms.Count;
-            _transforms.Add(transform);
-        }
+        int index = TableIndex(transform);
         int need = _length + HeaderSize + size;
         if (need > _data.Length) Array.Resize(ref _data, Math.Max(need, 2 * _data.Length));
         if (Count == _offsets.Length) Array.Resize(ref _offsets, 2 * _offsets.Length);
@@ -95,6 +109,15 @@ public sealed class ParameterTape
         var slot = _data.AsSpan(_length + HeaderSize, size);
         _length = need;
         return slot;
+    }
+
+    /// <summary>The transform's index in the table, added on first use (compared by reference: no virtual Equals per sample).</summary>
+    private int TableIndex(ITapeTransform transform)
+    {
+        for (int i = 0; i < _transforms.Count; i++)
+            if (ReferenceEquals(_transforms[i], transform)) return i;
+        _transforms.Add(transform);
+        return _transforms.Count - 1;
     }
 
     private Header HeaderAt(int i) => MemoryMarshal.Read<Header>(_data.AsSpan(_offsets[i]));
@@ -137,8 +160,9 @@ public sealed class ParameterTape
     }
 
     /// <summary>
-    /// JSON: <c>{"input": [h, w, c], "transforms": [{"name": ..., "options": {...}, "params": {...}, "output": [h, w, c]}]}</c>;
-    /// enough to replay the sample with nothing else (<see cref="FromJson"/>).
+    /// JSON: <c>{"input": [h, w, c], "transforms": [{"name": ..., "options": {...}, "params": {...}, "output": [h, w, c]}]}</c>
+    /// (with <c>"precision"</c> when it is not <see cref="PipelinePrecision.Bytes"/>); enough to replay the sample with
+    /// nothing else (<see cref="FromJson"/>).
     /// </summary>
     /// <returns>Compact (unindented) JSON; parameter and option names are snake_case.</returns>
     public string ToJson()
@@ -147,6 +171,7 @@ public sealed class ParameterTape
         using (var w = new Utf8JsonWriter(ms))
         {
             w.WriteStartObject();
+            if (Precision != PipelinePrecision.Bytes) w.WriteString("precision", OptionMetadata.JsonName(Precision.ToString()));
             w.WritePropertyName("input");
             WriteShape(w, Input);
             w.WriteStartArray("transforms");
@@ -187,6 +212,7 @@ public sealed class ParameterTape
                 throw new FormatException($"{source}: expected recorded parameters {{\"input\": [h, w, c], \"transforms\": [...]}}.");
             var tape = new ParameterTape();
             tape.Clear(root.TryGetProperty("input", out var input) ? ReadShape(input, source) : default);
+            if (root.TryGetProperty("precision", out var precision)) tape.Precision = ReadPrecision(precision, source);
             var shape = tape.Input;
             int k = 0;
             foreach (var step in steps.EnumerateArray())
@@ -215,6 +241,13 @@ public sealed class ParameterTape
         {
             throw new FormatException($"{source}: not valid recorded-parameters JSON ({e.Message}).", e);
         }
+    }
+
+    private static PipelinePrecision ReadPrecision(JsonElement e, string source)
+    {
+        var names = Enum.GetValues<PipelinePrecision>().ToDictionary(p => OptionMetadata.JsonName(p.ToString()));
+        if (e.ValueKind == JsonValueKind.String && names.TryGetValue(e.GetString()!, out var p)) return p;
+        throw new FormatException($"{source}: \"precision\" must be one of {string.Join(", ", names.Keys.Select(n => $"\"{n}\""))}; got {e.GetRawText()}.");
     }
 
     private static void WriteShape(Utf8JsonWriter w, ImageInfo s)

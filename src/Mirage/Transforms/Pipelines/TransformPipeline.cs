@@ -1,7 +1,5 @@
-using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
-using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
 using Mirage.Transforms.Composition;
 
@@ -18,7 +16,7 @@ namespace Mirage.Transforms.Pipelines;
 /// <see cref="RandomStream"/> and <see cref="ParameterTape"/>. Shapes are (H, W, C) throughout.</remarks>
 public sealed class TransformPipeline
 {
-    /// <summary>A pipeline running the children of <paramref name="options"/> in order.</summary>
+    /// <summary>A pipeline running <paramref name="options"/>' transforms in order.</summary>
     /// <param name="options">The top-level sequence (a config's <c>{"transforms": [...]}</c>).</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="ArgumentException">The sequence is empty, or a child's options are inconsistent (e.g. some_of's n).</exception>
@@ -33,10 +31,14 @@ public sealed class TransformPipeline
     /// <exception cref="ArgumentException"><paramref name="steps"/> is empty, or a step's options are inconsistent.</exception>
     public TransformPipeline(params TransformOptions[] steps) : this(new SequentialOptions { Transforms = steps }) { }
 
-    /// <summary>The top-level sequence this pipeline was built from (what <see cref="ToJson"/> writes).</summary>
+    /// <summary>The options of the top-level sequence (what <see cref="ToJson"/> writes).</summary>
     public SequentialOptions Options { get; }
-    /// <summary>The transform tree built from <see cref="Options"/> (a <see cref="Sequential"/>).</summary>
+
+    /// <summary>The transform tree built from <see cref="Options"/>.</summary>
     public ITransform Root { get; }
+
+    /// <summary>What the transforms compute on for 8-bit inputs (default <see cref="PipelinePrecision.Bytes"/>); recorded on every tape sampled.</summary>
+    public PipelinePrecision Precision { get; init; }
 
     /// <summary>Parses a pipeline config (see <see cref="PipelineConfig"/>).</summary>
     /// <param name="json">A config such as <c>{"transforms": [{"name": "rotate", "degrees": 15}]}</c>.</param>
@@ -49,9 +51,11 @@ public sealed class TransformPipeline
     public static TransformPipeline FromJson(string json, TransformRegistry? registry = null, string source = "config") =>
         new(PipelineConfig.Parse(json, registry, source));
 
-    /// <summary>The pipeline as a config that <see cref="FromJson"/> reads back to equal options (every option written,
-    /// defaults included).</summary>
+    /// <summary>The pipeline config (what <see cref="FromJson"/> reads).</summary>
     public string ToJson() => PipelineConfig.ToJson(Options);
+
+    /// <summary>The transforms' names, top level first (for messages).</summary>
+    public override string ToString() => string.Join(", ", Options.Transforms.Select(t => t.Name));
 
     /// <summary>Draws one image's parameters for an input of <paramref name="input"/> into <paramref name="tape"/> (cleared first).</summary>
     /// <param name="random">The sample's stream (e.g. <see cref="RandomStream.For"/>(seed, epoch, index)); advanced.</param>
@@ -62,6 +66,7 @@ public sealed class TransformPipeline
     {
         tape ??= new ParameterTape();
         tape.Clear(input);
+        tape.Precision = Precision;
         var shape = input;
         Root.Sample(ref random, ref shape, tape);
         return tape;
@@ -100,7 +105,10 @@ public sealed class TransformPipeline
         }
     }
 
-    /// <summary>Runs <paramref name="tape"/> on bytes into <paramref name="dst"/> (the tape's output shape).</summary>
+    /// <summary>
+    /// Runs <paramref name="tape"/> on bytes into <paramref name="dst"/> (the tape's output shape): the float result
+    /// rounded half to even and clipped to 0..255 (computed in bytes when the trailing scale/offset is the identity).
+    /// </summary>
     /// <param name="tape">Parameters drawn for an image of <paramref name="src"/>'s shape.</param>
     /// <param name="src">The image; not modified.</param>
     /// <param name="dst">Receives the result; exactly the tape's output shape.</param>
@@ -108,12 +116,14 @@ public sealed class TransformPipeline
     public static void Run(ParameterTape tape, Image<byte> src, Image<byte> dst)
     {
         CheckShapes(tape, src.Info, dst.Info);
-        Execute(tape, src, dst, default, DataLayout.ChannelsLast);
+        using var scratch = new RunScratch();
+        TapeRunner.Run(tape, src, dst, scratch);
     }
 
     /// <summary>
-    /// Runs <paramref name="tape"/> on bytes into a float destination (a batch slot) in <paramref name="layout"/>; the
-    /// last warp writes floats directly, with the trailing per-channel affine steps as its scale/offset.
+    /// Runs <paramref name="tape"/> on bytes into a float destination (a batch slot) in <paramref name="layout"/>. On the
+    /// byte route (<see cref="ParameterTape.Precision"/>) the last warp writes floats directly, with the trailing
+    /// per-channel affine steps as its scale/offset; on the float route the bytes are converted first.
     /// </summary>
     /// <param name="tape">Parameters drawn for an image of <paramref name="src"/>'s shape.</param>
     /// <param name="src">The image; not modified.</param>
@@ -124,12 +134,12 @@ public sealed class TransformPipeline
     public static void Run(ParameterTape tape, Image<byte> src, Span<float> dst, DataLayout layout)
     {
         CheckShapes(tape, src.Info, tape.Output);
-        if (dst.Length < tape.Output.Length)
-            throw new ArgumentException($"The destination holds {dst.Length} values but the pipeline's {tape.Output} output needs {tape.Output.Length}.", nameof(dst));
-        Execute(tape, src, null, dst, layout);
+        CheckLength(tape, dst.Length);
+        using var scratch = new RunScratch();
+        TapeRunner.Run(tape, src, dst, layout, scratch);
     }
 
-    /// <summary>Runs <paramref name="tape"/> on floats into <paramref name="dst"/> (adjacent warps still fuse).</summary>
+    /// <summary>Runs <paramref name="tape"/> on floats into <paramref name="dst"/> (the float route: adjacent resampling warps still fuse).</summary>
     /// <param name="tape">Parameters drawn for an image of <paramref name="src"/>'s shape.</param>
     /// <param name="src">The image; not modified.</param>
     /// <param name="dst">Receives the result; exactly the tape's output shape.</param>
@@ -137,41 +147,11 @@ public sealed class TransformPipeline
     public static void Run(ParameterTape tape, Image<float> src, Image<float> dst)
     {
         CheckShapes(tape, src.Info, dst.Info);
-        Image<float> current = src;
-        Image<float>? owned = null;
-        try
-        {
-            for (int i = 0; i < tape.Count;)
-            {
-                int j = NextGroup(tape, i, tape.Count, out var kind, out var m, out var warp);
-                var output = tape[j - 1].Output;
-                var next = new Image<float>(output);
-                if (kind == StepKind.Warp) Warp(current, next, m, warp);
-                else
-                {
-                    var e = tape[i];
-                    e.Transform.Apply(e.Parameters, current, next);
-                }
-                owned?.Dispose();
-                current = owned = next;
-                i = j;
-            }
-            current.Span.CopyTo(dst.Span);
-        }
-        finally
-        {
-            owned?.Dispose();
-        }
+        using var scratch = new RunScratch();
+        TapeRunner.Floats(tape, src, scratch).Span.CopyTo(dst.Span);
     }
 
-    private static void Warp<T>(Image<T> src, Image<T> dst, in AffineMatrix m, in WarpOptions warp) where T : unmanaged
-    {
-        if (m.IsIdentity && src.Info == dst.Info) src.Span.CopyTo(dst.Span);
-        else if (src is Image<byte> b) WarpAffine.Apply(b, (dst as Image<byte>)!, m, warp);
-        else WarpAffine.Apply((src as Image<float>)!, (dst as Image<float>)!, m, warp);
-    }
-
-    private static void CheckShapes(ParameterTape tape, ImageInfo src, ImageInfo dst)
+    internal static void CheckShapes(ParameterTape tape, ImageInfo src, ImageInfo dst)
     {
         if (src != tape.Input)
             throw new ArgumentException($"The parameters were drawn for a {tape.Input} input but the image is {src}; sample again for this image.", nameof(src));
@@ -179,107 +159,17 @@ public sealed class TransformPipeline
             throw new ArgumentException($"The pipeline writes a {tape.Output} output but the destination is {dst}.", nameof(dst));
     }
 
-    /// <summary>Byte input; writes either <paramref name="byteDst"/> or, when it is null, floats into <paramref name="floatDst"/>.</summary>
-    private static void Execute(ParameterTape tape, Image<byte> src, Image<byte>? byteDst, Span<float> floatDst, DataLayout layout)
+    internal static void CheckLength(ParameterTape tape, int length)
     {
-        bool toFloat = byteDst is null;
-        int tail = toFloat ? TailStart(tape) : tape.Count;
-        int channels = tape.Output.Channels;
-        Span<float> scale = stackalloc float[channels], offset = stackalloc float[channels];
-        if (toFloat) ScaleOffset(tape, tail, scale, offset);
-        Image<byte> current = src;
-        Image<byte>? owned = null;
-        try
-        {
-            for (int i = 0; i < tail;)
-            {
-                int j = NextGroup(tape, i, tail, out var kind, out var m, out var warp);
-                var output = tape[j - 1].Output;
-                if (kind == StepKind.Warp && toFloat && j == tail && !(m.IsIdentity && current.Info == output))
-                {
-                    WarpAffine.ApplyToFloat(current, floatDst, output.Height, output.Width, layout, m, warp, scale, offset);
-                    return;
-                }
-                var next = new Image<byte>(output);
-                if (kind == StepKind.Warp) Warp(current, next, m, warp);
-                else
-                {
-                    var e = tape[i];
-                    e.Transform.Apply(e.Parameters, current, next);
-                }
-                owned?.Dispose();
-                current = owned = next;
-                i = j;
-            }
-            if (toFloat) Kernels.Photometric.Normalize.ToFloat(current, floatDst, layout, scale, offset);
-            else current.Span.CopyTo(byteDst!.Span);
-        }
-        finally
-        {
-            owned?.Dispose();
-        }
-    }
-
-    /// <summary>The first of the per-channel affine steps that end the tape (they fold into the output pass).</summary>
-    private static int TailStart(ParameterTape tape)
-    {
-        int t = tape.Count;
-        while (t > 0 && KindOf(tape, t - 1, out _, out _) == StepKind.ChannelAffine) t--;
-        return t;
-    }
-
-    private static StepKind KindOf(ParameterTape tape, int i, out AffineMatrix m, out WarpOptions warp)
-    {
-        var e = tape[i];
-        return e.Transform.Kind(e.Parameters, e.Input, e.Output, out m, out warp);
-    }
-
-    /// <summary>v → v·a + b of steps tail.. composed per channel (in double, stored as float, as the kernels take them).</summary>
-    private static void ScaleOffset(ParameterTape tape, int tail, Span<float> scale, Span<float> offset)
-    {
-        int channels = scale.Length;
-        Span<double> s = stackalloc double[channels], o = stackalloc double[channels], a = stackalloc double[channels], b = stackalloc double[channels];
-        s.Fill(1);
-        o.Clear();
-        for (int i = tail; i < tape.Count; i++)
-        {
-            var e = tape[i];
-            e.Transform.ScaleOffset(e.Parameters, a, b);
-            for (int c = 0; c < channels; c++)
-            {
-                s[c] *= a[c];
-                o[c] = o[c] * a[c] + b[c];
-            }
-        }
-        for (int c = 0; c < channels; c++)
-        {
-            scale[c] = (float)s[c];
-            offset[c] = (float)o[c];
-        }
-    }
-
-    /// <summary>
-    /// The group starting at <paramref name="i"/>: a run of warps with the same warp options (matrices multiplied, the
-    /// first applied on the left: out(p) = in(M₁·M₂·…·p)), or one other step. Returns the index after the group.
-    /// </summary>
-    private static int NextGroup(ParameterTape tape, int i, int end, out StepKind kind, out AffineMatrix m, out WarpOptions warp)
-    {
-        kind = KindOf(tape, i, out m, out warp);
-        if (kind != StepKind.Warp) return i + 1;
-        int j = i + 1;
-        while (j < end && KindOf(tape, j, out var mj, out var wj) == StepKind.Warp && wj == warp)
-        {
-            m *= mj;
-            j++;
-        }
-        return j;
+        if (length < tape.Output.Length)
+            throw new ArgumentException($"The destination holds {length} values but the pipeline's {tape.Output} output needs {tape.Output.Length}.", "dst");
     }
 
     // ------------------------------------------------------------------ the plan, for inspection
 
     /// <summary>
-    /// How <paramref name="tape"/> runs: its passes over the pixels, in order. <paramref name="floatOutput"/>: into a
-    /// float destination (trailing per-channel affine steps fold into the last pass) or bytes.
+    /// How <paramref name="tape"/> runs on the byte route: its passes over the pixels, in order. <paramref name="floatOutput"/>:
+    /// into a float destination (trailing per-channel affine steps fold into the last pass) or bytes.
     /// </summary>
     /// <param name="tape">A sampled or replayed tape.</param>
     /// <param name="floatOutput">True for the float-output plan, false for bytes.</param>
@@ -287,13 +177,13 @@ public sealed class TransformPipeline
     public static ExecutionPlan Plan(ParameterTape tape, bool floatOutput = true)
     {
         var passes = new List<PlanPass>();
-        int tail = floatOutput ? TailStart(tape) : tape.Count;
+        int tail = floatOutput ? TapeRunner.TailStart(tape) : tape.Count;
         var folded = Enumerable.Range(tail, tape.Count - tail).Select(tape.NameAt).ToArray();
         for (int i = 0; i < tail;)
         {
-            int j = NextGroup(tape, i, tail, out var kind, out _, out _);
+            int j = TapeRunner.NextGroup(tape, i, tail, byteRoute: true, out var kind, out _, out _);
             var names = Enumerable.Range(i, j - i).Select(tape.NameAt).ToArray();
-            passes.Add(new PlanPass(kind == StepKind.Warp ? PassKind.Warp : PassKind.Step, names, []));
+            passes.Add(new PlanPass(kind == TapeRunner.GroupKind.Warp ? PassKind.Warp : PassKind.Step, names, []));
             i = j;
         }
         if (floatOutput)

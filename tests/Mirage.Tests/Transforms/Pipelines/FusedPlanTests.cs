@@ -88,7 +88,7 @@ public class FusedPlanTests
         for (int c = 0; c < 3; c++)
         {
             double d = (float)Norm.Std[c];
-            scale[c] = (float)((float)(1.0 / 255) * (1.0 / d)); // rescale's factor, then normalize's 1 / std, composed in double
+            scale[c] = (float)((float)(1.0 / 255) / d); // rescale's factor, then normalize's division by std, composed in double
             offset[c] = (float)(-(float)Norm.Mean[c] / d);
         }
         var expected = new float[src.Length];
