@@ -14,6 +14,9 @@ public static class CliErrors
     /// <summary>Runs <paramref name="body"/> and turns an expected failure into one "mirage: error:" line on stderr; returns the exit code (0, or 1 on such a failure).</summary>
     public static int Run(Action body) => Run(Console.Error, body);
 
+    /// <summary>As <see cref="Run(Action)"/>, writing the error line to <paramref name="errors"/>.</summary>
+    /// <param name="errors">Where the one-line error goes (stderr in the CLI, a StringWriter in tests).</param>
+    /// <param name="body">The command's work.</param>
     /// <param name="onErrorHint">The command has --on-error: a decode failure says how to skip such files.</param>
     public static int Run(TextWriter errors, Action body, bool onErrorHint = false)
     {

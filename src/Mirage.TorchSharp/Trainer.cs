@@ -12,6 +12,8 @@ namespace Mirage.TorchSharp;
 public sealed class Trainer
 {
     /// <param name="model">Maps N×C×H×W images to outputs ([N, K] logits for classification).</param>
+    /// <param name="optimizer">Updates the model's parameters after each training step (its learning rate is what
+    /// the learning-rate callbacks change).</param>
     /// <param name="loss">Per-sample loss (see <see cref="Losses"/>).</param>
     public Trainer(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, LossFunction loss)
     {

@@ -100,7 +100,14 @@ public static class ApplyCommand
         ImageEncoder.Save(result, outPath);
     }
 
+    /// <summary>Applies Keras parameters <paramref name="p"/> to one image and saves the result (the format from the extension).</summary>
+    /// <param name="inPath">The source image.</param>
+    /// <param name="outPath">Where the result is written (atomically).</param>
+    /// <param name="p">Keras's apply_transform dictionary, e.g. a manifest line's "params".</param>
+    /// <param name="warp">Fill mode, constant value, interpolation order and Keras-compatible coordinates.</param>
+    /// <param name="colorMode">The colour mode the source is decoded in.</param>
     /// <param name="resize">Decode and resize as `mirage augment --target-size` does (null: the image as it is).</param>
+    /// <param name="maxPixels">The decode's pixel limit (--max-pixels).</param>
     public static void Run(string inPath, string outPath, in TransformParameters p, in WarpOptions warp, ColorMode colorMode,
         ImageLoadOptions? resize = null, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
