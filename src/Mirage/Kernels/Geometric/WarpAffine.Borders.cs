@@ -130,6 +130,7 @@ public static unsafe partial class WarpAffine
         return x;
     }
 
+    // Kept separate from ExtendedSpanAvx2: same indices, weights and folds but a different blend (gathers + pmaddwd vs scalar loads + widen).
     /// <summary><see cref="ExtendedSpanAvx2"/> with cross-platform 128-bit vectors, four pixels per step (no AVX2, ARM64); no gathers: four scalar loads per neighbour.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ExtendedSpan128(byte* ps, byte* drow, int x0, int x1, int r0, int c0, int* tab, bool reflect, in Plan p)
@@ -213,6 +214,7 @@ public static unsafe partial class WarpAffine
         Vector128.Create(*(int*)(ps + o.ToScalar()), *(int*)(ps + o.GetElement(1)), *(int*)(ps + o.GetElement(2)), *(int*)(ps + o.GetElement(3)));
 
     // The index folds of Extend for lanes within one period of the image, in two widths with the same body.
+    // Kept as two overloads: .NET 10 has no public width-generic vector type to write them once (ISimdVector is internal).
 
     /// <summary>True when every lane's pair (i, i + 1) lies in [−n, 2n), the reach of <see cref="Fold(Vector256{int}, Vector256{int}, bool)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

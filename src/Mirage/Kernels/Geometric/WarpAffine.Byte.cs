@@ -217,6 +217,7 @@ public static unsafe partial class WarpAffine
         for (; x < p.DstW; x++) BytePixel(ps, drow, x, baseR, baseC, p, cval);
     }
 
+    // Kept separate from ByteRowDouble's AVX2 loop: one 32-bit gather + compaction there, four scalar 4-byte copies here.
     /// <summary>
     /// Order-0 bytes with 128-bit vectors, four pixels per step: scipy's coordinates, the clamped floor(c + 0.5) and the
     /// byte offsets in double (all integers below 2^31, so exact), then each pixel's C bytes copied. With fill modes

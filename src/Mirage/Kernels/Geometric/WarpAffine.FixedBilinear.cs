@@ -154,6 +154,7 @@ public static unsafe partial class WarpAffine
         return Avx2.ShiftRightLogical(s + Vector256.Create(BRound), BilinearBits);
     }
 
+    // Kept separate from BilinearSpanAvx2: different offset arithmetic (pmaddwd), lane-pair loads and compaction; the blend is a type parameter.
     /// <summary>
     /// The fixed-point bilinear kernel with 128-bit vectors (up to 4 channels), for machines without AVX2: four pixels
     /// per step. Coordinates, clamps, offsets and weights as in <see cref="BilinearSpanAvx2{TC}"/> with the cross-platform

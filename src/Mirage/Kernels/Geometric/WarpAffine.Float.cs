@@ -90,6 +90,7 @@ public static unsafe partial class WarpAffine
         for (; x < p.DstW; x++) FloatPixel(ps, drow, x, baseR, baseC, p, cval);
     }
 
+    // Kept separate from FloatRow's AVX2 loop: no 64-bit-lane float-to-int before AVX-512 (2^52 trick here), no gather.
     /// <summary>
     /// Floats with 128-bit vectors, four pixels per step, the AVX2 path's arithmetic: scipy's coordinates, floors,
     /// clamped neighbours, offsets and weights in double vectors (offsets exact, integers below 2^31), then each pixel
@@ -181,6 +182,7 @@ public static unsafe partial class WarpAffine
         return va * wr0 * wc0 + vb * wr0 * wc1 + vc * wr1 * wc0 + ve * wr1 * wc1;
     }
 
+    // Kept separate from BlendFloat: AVX2 widens four floats into one 256-bit double vector, 128 bits in two halves.
     /// <summary><see cref="BlendFloat"/> with 128-bit vectors: four channels as two pairs of doubles, the same overreach rules.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void BlendFloat128(float* a, float* b, float* c, float* e, int C, double wr0, double wc0, float* d, float* sEnd, float* dEnd)

@@ -74,6 +74,7 @@ public static unsafe partial class WarpAffine
     }
 
     // ---------------------------------------------------------------- four pixels' coordinates, 128-bit
+    // Kept separate from the eight-pixel helpers: two doubles per vector (lo/hi pairs), ints via the 2^52 trick.
 
     /// <summary>2^52: adding it to an integer-valued double in [0, 2^31) puts the integer in the low 32 bits of its bits.</summary>
     private const double IntMagic = 4503599627370496.0;
@@ -133,6 +134,7 @@ public static unsafe partial class WarpAffine
         public readonly Vector128<double> Stride = Vector128.Create((double)p.Stride), C = Vector128.Create((double)p.C);
     }
 
+    // Kept separate from StoreCompact: AVX2 needs a cross-lane permute after the in-lane shuffle.
     /// <summary>Stores the first C of each of four pixels' 4 bytes: exactly 4·C bytes, nothing past them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreCompact128(byte* d, Vector128<byte> v, int C)
