@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Mirage.Codecs;
 using Mirage.Data;
 using Mirage.Tests.Data;
 
@@ -299,5 +300,53 @@ public class HardeningCliTests
         Assert.Contains("removed 1 sample tree(s)", err);
         Assert.False(Directory.Exists(tree));
         Assert.Empty(Directory.GetDirectories(temp.Path, "mirage-bench-*")); // and the next run's own tree is gone too
+    }
+
+    /// <summary>Issue 11 item 4 for `preview` (folders are covered above): a FIFO named .jpg is refused in one line and
+    /// never blocks (a plain open would wait for a writer forever).</summary>
+    [Fact]
+    public async Task A_fifo_given_to_preview_is_refused_in_one_line_without_hanging()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var t = new TempDir();
+        HostileCorpusTests.MakeFifo(t["fifo.jpg"]);
+        var run = Task.Run(() => CliRunner.Run("preview", t["fifo.jpg"], "--config", Config(t), "--out", t["grid.png"]));
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(60)); // TimeoutException: preview blocked on the FIFO
+        AssertOneLineError(result.Exit, result.Err, "fifo.jpg", "not a regular file");
+        Assert.False(File.Exists(t["grid.png"]));
+    }
+
+    /// <summary>Issue 11 item 8 with Ctrl-C (SIGTERM is tested above): exit 130, how to resume, no temp files left.</summary>
+    [Fact]
+    public void Sigint_stops_augment_with_exit_130_and_says_how_to_resume()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var t = SlowTree();
+        string[] args = ["augment", t["src"], t["out"], "--config", Config(t), "--per-image", "3", "--workers", "1", "--seed", "3"];
+        using var p = StartCli(args);
+        WaitForOutputs(p, t["out"], 3);
+        Assert.False(p.HasExited, $"the run ended before it could be interrupted: exit {(p.HasExited ? p.ExitCode : 0)}, {(p.HasExited ? p.StandardError.ReadToEnd() : "")}");
+        using (var kill = Process.Start("kill", ["-INT", p.Id.ToString()])) kill.WaitForExit();
+        Assert.True(p.WaitForExit(60_000));
+        string err = p.StandardError.ReadToEnd();
+        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {err}");
+        Assert.Contains("interrupted by SIGINT (Ctrl-C)", err);
+        Assert.Contains("Run the same command again to resume", err);
+        Assert.Empty(Directory.GetFiles(t["out"], "*.tmp", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Issue 11 item 15: `augment` reads GIFs as `preview` does (the first frame).</summary>
+    [Fact]
+    public void Augment_reads_a_gif_as_preview_does()
+    {
+        using var t = new TempDir();
+        Directory.CreateDirectory(t["src/c"]);
+        File.Copy(Path.Combine(HostileCorpusTests.Folder, "ok.gif"), t["src/c/ok.gif"]);
+        var r = CliRunner.Run("augment", t["src"], t["out"], "--config", Config(t), "--per-image", "1", "--seed", "1");
+        Assert.True(r.Exit == 0, r.Err);
+        Assert.True(File.Exists(t["out/c/ok_aug_0.png"]));
+        using var first = ImageDecoder.Decode(t["src/c/ok.gif"], ColorMode.Rgb);
+        using var written = ImageDecoder.Decode(t["out/c/ok_aug_0.png"], ColorMode.Rgb);
+        Assert.Equal((first.Height, first.Width), (written.Height, written.Width));
     }
 }
