@@ -232,7 +232,7 @@ public static class BenchCommand
             var warp = generator.WarpOptions;
             void One(Image<byte> dst, long i)
             {
-                var rng = RandomStream.For(1, 0, i);
+                var rng = StreamKeys.Sample(1, 0, i);
                 var p = generator.GetRandomTransform(shape, ref rng);
                 var m = KerasTransform.Matrix(p, shape.Height, shape.Width, warp.Centre) ?? AffineMatrix.Identity;
                 if (p.FlipHorizontal) m *= new AffineMatrix(1, 0, 0, 0, -1, shape.Width - 1);
@@ -378,7 +378,7 @@ public static class BenchCommand
         void Warp(Span<float> dst)
         {
             long i = n++;
-            var rng = RandomStream.For(1, 0, i);
+            var rng = StreamKeys.Sample(1, 0, i);
             var p = generator.GetRandomTransform(shape, ref rng);
             if (!fused.TryMatrix(p, out var m)) throw new InvalidOperationException("The configuration drew a step the fused path cannot do.");
             fused.WriteFloat(source, m, dst, DataLayout.ChannelsLast);
