@@ -82,6 +82,20 @@ internal sealed class KerasPreset
         }
         return p;
     }
+
+    /// <summary>The geometric part of Keras's parameters as a tape of this preset's warps (input and output <paramref name="shape"/>).</summary>
+    public ParameterTape Geometry(in TransformParameters p, ImageInfo shape, ParameterTape tape)
+    {
+        tape.Clear(shape);
+        tape.Precision = Pipeline.Precision;
+        tape.Append(_rotate, shape, shape, new RotateParams(p.Theta));
+        tape.Append(_shift, shape, shape, new ShiftParams(p.Tx, p.Ty));
+        tape.Append(_shear, shape, shape, new ShearParams(p.Shear));
+        tape.Append(_zoom, shape, shape, new ZoomParams(p.Zx, p.Zy));
+        tape.Append(_horizontalFlip, shape, shape, new FlipParams(p.FlipHorizontal));
+        tape.Append(_verticalFlip, shape, shape, new FlipParams(p.FlipVertical));
+        return tape;
+    }
 }
 
 /// <summary>Options of <see cref="KerasStandardize"/>: the generator whose options and statistics it reads.</summary>

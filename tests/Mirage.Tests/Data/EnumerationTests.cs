@@ -102,17 +102,18 @@ public class EnumerationTests
     [Fact]
     public void CancellingInsideABatchBuiltOnTheCallersThreadGivesItBack()
     {
-        // Without workers the caller builds: 20 samples × 50 ms is a second, cancelled after about 100 ms.
-        var source = new CountingSource(40) { DelayMs = 50 };
-        using var it = new BatchIterator<float>(source, null, new FlowOptions { BatchSize = 20, Seed = 3, Epochs = 1 });
+        // Without workers the caller builds: 100 samples × 50 ms is five seconds, cancelled after about 100 ms.
+        var source = new CountingSource(200) { DelayMs = 50 };
+        using var it = new BatchIterator<float>(source, null, new FlowOptions { BatchSize = 100, Seed = 3, Epochs = 1 });
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         var watch = Stopwatch.StartNew();
         Assert.ThrowsAny<OperationCanceledException>(() => it.TryNext(out _, cts.Token));
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(900), $"cancellation took {watch.Elapsed}");
-        Assert.True(source.Loads < 20);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"cancellation took {watch.Elapsed}");
+        Assert.True(source.Loads < 50, $"{source.Loads} samples loaded before the cancellation was seen");
         Assert.Equal(0, it.Buffers.Outstanding);
+        source.DelayMs = 0;
         using var again = it.Next(); // the batch it gave back, not the one after
         Assert.Equal((0, 0), (again.Epoch, again.Index));
-        Assert.Equal(it.EpochOrder(0)[..20].ToArray(), again.SampleIndices.ToArray());
+        Assert.Equal(it.EpochOrder(0)[..100].ToArray(), again.SampleIndices.ToArray());
     }
 }
