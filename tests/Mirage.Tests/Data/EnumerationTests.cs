@@ -116,4 +116,28 @@ public class EnumerationTests
         Assert.Equal((0, 0), (again.Epoch, again.Index));
         Assert.Equal(it.EpochOrder(0)[..100].ToArray(), again.SampleIndices.ToArray());
     }
+
+    [Fact]
+    public void CancellingWhileWaitingForAWorkerLosesAndRepeatsNothing()
+    {
+        var expected = Sync(workers: 2);
+        var source = new CountingSource(60) { DelayMs = 30 }; // a batch of 8 takes a worker about 240 ms
+        using var it = new BatchIterator<float>(source, new FakeAugmenter(), Options(workers: 2));
+        var got = new List<(int, int, float[])>();
+        for (int round = 0; round < 3; round++)
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(40));
+            Assert.ThrowsAny<OperationCanceledException>(() =>
+            {
+                while (it.TryNext(out var b, cts.Token))
+                    using (b) got.Add((b.Epoch, b.Index, b.X.ToArray()));
+            });
+            Assert.Equal(0, it.Buffers.Outstanding);
+        }
+        source.DelayMs = 0;
+        while (it.TryNext(out var b))
+            using (b) got.Add((b.Epoch, b.Index, b.X.ToArray()));
+        AssertSame(expected, got);
+        Assert.Equal(0, it.Buffers.Outstanding);
+    }
 }
