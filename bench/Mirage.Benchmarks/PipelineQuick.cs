@@ -1,17 +1,18 @@
 using Mirage.Codecs;
 using Mirage.Data;
 using Mirage.Generation;
-using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
+using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Benchmarks;
 
 /// <summary>
 /// `pipeline DIR [seconds]`: the fused sample path of flow_from_directory taken apart, per 224² sample, interleaved in
-/// 20 ms rounds (medians): decode, draw + matrix + fused warp→float, both together, and a whole batch via GetBatch.
+/// 20 ms rounds (medians): decode, draw the tape + run its plan (fused warp→float), both together, and a whole batch via GetBatch.
 /// </summary>
 public static class PipelineQuick
 {
@@ -26,7 +27,10 @@ public static class PipelineQuick
         var files = ImageFiles.Stream(dir, false).Take(256).Select(f => Path.Combine(dir, f)).ToArray();
         var sources = files.Select(load.LoadBytes).ToArray();
         var shape = sources[0].Info;
-        var fused = FusedSample.For(generator, shape)!;
+        // Per sample, what the data layer does after the load: the tape from the sample's stream, then its plan.
+        var pipeline = generator.Pipeline;
+        var tape = new ParameterTape();
+        var scratch = new RunScratch();
         var slot = new float[shape.Length];
         var bytesOut = new Image<byte>(shape);
         using var it = generator.FlowFromDirectory(dir, new DirectoryFlowOptions { TargetSize = (224, 224), BatchSize = 32, Seed = 1 });
@@ -36,24 +40,24 @@ public static class PipelineQuick
         var cases = new (string Name, int PerCall, Action<int> One)[]
         {
             ("decode 224² JPEG (LoadBytes)", 1, i => load.LoadBytes(files[i % files.Length]).Dispose()),
-            ("draw + matrix + byte warp (flip folded)", 1, i =>
+            ("draw tape + plan -> bytes HWC (flip folded)", 1, i =>
             {
-                var rng = RandomStream.For(1, 0, i);
-                fused.TryMatrix(generator.GetRandomTransform(shape, ref rng), out var m);
-                WarpAffine.Apply(sources[i % sources.Length], bytesOut, m, fused.Warp);
+                var rng = StreamKeys.Sample(1, 0, i);
+                pipeline.Sample(ref rng, shape, tape);
+                TapeRunner.Run(tape, sources[i % sources.Length], bytesOut.Span, DataLayout.ChannelsLast, scratch);
             }),
-            ("draw + matrix + fused warp -> float HWC", 1, i =>
+            ("draw tape + plan (fused warp) -> float HWC", 1, i =>
             {
-                var rng = RandomStream.For(1, 0, i);
-                fused.TryMatrix(generator.GetRandomTransform(shape, ref rng), out var m);
-                fused.WriteFloat(sources[i % sources.Length], m, slot, DataLayout.ChannelsLast);
+                var rng = StreamKeys.Sample(1, 0, i);
+                pipeline.Sample(ref rng, shape, tape);
+                TapeRunner.Run(tape, sources[i % sources.Length], slot, DataLayout.ChannelsLast, scratch);
             }),
-            ("decode + draw + fused warp -> float", 1, i =>
+            ("decode + draw tape + plan -> float", 1, i =>
             {
                 using var b = load.LoadBytes(files[i % files.Length]);
-                var rng = RandomStream.For(1, 0, i);
-                fused.TryMatrix(generator.GetRandomTransform(shape, ref rng), out var m);
-                fused.WriteFloat(b, m, slot, DataLayout.ChannelsLast);
+                var rng = StreamKeys.Sample(1, 0, i);
+                pipeline.Sample(ref rng, shape, tape);
+                TapeRunner.Run(tape, b, slot, DataLayout.ChannelsLast, scratch);
             }),
             ("GetBatch(32) per image", 32, i => it.GetBatch(i % it.Length).Dispose()),
             ("Next(), workers 0, per image", 32, i => it0.Next().Dispose()),

@@ -11,6 +11,7 @@ using Mirage.Kernels;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
+using Mirage.Transforms.Pipelines;
 
 namespace Mirage.Cli.Commands;
 
@@ -238,7 +239,7 @@ public static class BenchCommand
             var warp = generator.WarpOptions;
             void One(Image<byte> dst, long i)
             {
-                var rng = RandomStream.For(1, 0, i);
+                var rng = StreamKeys.Sample(1, 0, i);
                 var p = generator.GetRandomTransform(shape, ref rng);
                 var m = KerasTransform.Matrix(p, shape.Height, shape.Width, warp.Centre) ?? AffineMatrix.Identity;
                 if (p.FlipHorizontal) m *= new AffineMatrix(1, 0, 0, 0, -1, shape.Width - 1);
@@ -367,8 +368,9 @@ public static class BenchCommand
 
     /// <summary>
     /// What one sample of the pipeline costs on one thread, each step alone, alternated in 100 ms rounds (medians):
-    /// (1) read the file into memory (the pipeline's own read), (2) decode + resize from memory, (3) draw the parameters
-    /// and run the fused warp from a cached decoded source into one float slot that stays in cache, (4) the same into the
+    /// (1) read the file into memory (the pipeline's own read), (2) decode + resize from memory, (3) draw the sample's
+    /// tape (Pipeline.Sample) and run its plan (the fused warp, as TransformPipeline.Run does) from a cached decoded
+    /// source into one float slot that stays in cache, (4) the same into the
     /// successive slots of batch-sized buffers (three in rotation, as a worker with prefetch 2 uses) — its excess over (3)
     /// is the batch write. Files: the tree's first 256.
     /// </summary>
@@ -376,8 +378,15 @@ public static class BenchCommand
     {
         var files = ImageFiles.Stream(dir, followLinks: false, _ => { }).Take(256).Select(f => Path.Combine(dir, f)).ToArray();
         var shape = load.SampleShape;
-        var fused = FusedSample.For(generator, shape)
-            ?? throw new InvalidOperationException("--breakdown times the fused path; this configuration does not take it.");
+        // Timed: what the data layer does per sample (BatchBuilder.PipelineSample), minus the load: the tape drawn from
+        // the sample's stream, then the plan from the decoded bytes into the slot.
+        var pipeline = generator.Pipeline;
+        var tape = new ParameterTape();
+        using var runScratch = new RunScratch();
+        var first = StreamKeys.Sample(1, 0, 0);
+        pipeline.Sample(ref first, shape, tape);
+        if (tape.Precision != PipelinePrecision.FloatWithFusedWarps || !TapeRunner.FusesIntoOneWarp(tape))
+            throw new InvalidOperationException("--breakdown times the fused path; this configuration does not take it.");
         var encoded = files.Select(File.ReadAllBytes).ToArray();
         // The pipeline warps a source its decode has just written, so the source is in cache: the warp is timed on one
         // decoded source (64 distinct sources, 9.6 MB at 224², would time cache misses the pipeline never pays).
@@ -391,10 +400,10 @@ public static class BenchCommand
         void Warp(Span<float> dst)
         {
             long i = n++;
-            var rng = RandomStream.For(1, 0, i);
-            var p = generator.GetRandomTransform(shape, ref rng);
-            if (!fused.TryMatrix(p, out var m)) throw new InvalidOperationException("The configuration drew a step the fused path cannot do.");
-            fused.WriteFloat(source, m, dst, DataLayout.ChannelsLast);
+            var rng = StreamKeys.Sample(1, 0, i);
+            pipeline.Sample(ref rng, shape, tape);
+            if (!TapeRunner.Run(tape, source, dst, DataLayout.ChannelsLast, runScratch))
+                throw new InvalidOperationException("The configuration drew a step the fused path cannot do.");
         }
         var cases = new Action[]
         {

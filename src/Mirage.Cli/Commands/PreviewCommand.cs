@@ -124,7 +124,7 @@ public static class PreviewCommand
         parameters = new List<Transforms.TransformParameters>(rows * columns);
         for (int i = 0; i < rows * columns; i++)
         {
-            var random = RandomStream.For(seed, 0, i);
+            var random = StreamKeys.Sample(seed, 0, i);
             var p = generator.GetRandomTransform(source.Info, ref random);
             parameters.Add(p);
             generator.ApplyTransform(source, cell, p);
@@ -152,7 +152,7 @@ public static class PreviewCommand
             var tape = new ParameterTape();
             for (int i = 0; i < rows * columns; i++)
             {
-                var random = RandomStream.For(seed, 0, i);
+                var random = StreamKeys.Sample(seed, 0, i);
                 pipeline.Sample(ref random, source.Info, tape);
                 tapes.Add(tape.ToJson());
                 cells.Add(TransformPipeline.Run(tape, source));

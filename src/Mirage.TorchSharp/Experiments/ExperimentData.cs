@@ -97,7 +97,7 @@ public sealed record ExperimentData(
             var members = Enumerable.Range(0, labels.Count).Where(i => labels[i] == c).ToArray();
             if (first > 0 && members.Length < first)
                 throw new ArgumentException($"{source}: class {c} has {members.Length} images, fewer than the {first} per class asked for.");
-            var pool = Permutation.Of(members.Length, RandomStream.For(seed, 0, c)).Select(i => members[i]).ToArray();
+            var pool = Permutation.Of(members.Length, StreamKeys.ExperimentClassPick(seed, c)).Select(i => members[i]).ToArray();
             int take = first > 0 ? first : pool.Length;
             a.AddRange(pool.Take(take));
             b.AddRange(pool.Skip(take).Take(second));

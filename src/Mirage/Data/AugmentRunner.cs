@@ -270,7 +270,7 @@ public static class AugmentRunner
                         ulong id = StableId(files[index]);
                         foreach (int v in variants)
                         {
-                            var random = RandomStream.For(options.Seed, v, (long)(id >> 1));
+                            var random = StreamKeys.AugmentVariant(options.Seed, v, id);
                             var output = maker.Make(bytes, ref random, out string parameters);
                             string rel = outputs[v], full = Path.Combine(dst, rel);
                             Directory.CreateDirectory(Path.GetDirectoryName(full)!);

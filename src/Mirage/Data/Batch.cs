@@ -173,6 +173,10 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
 internal sealed class BatchBufferPool<T>(int length, int keep) where T : unmanaged
 {
     private readonly Stack<T[]> _free = new();
+    private int _outstanding;
+
+    /// <summary>Buffers of this pool's size rented and not yet returned (batches alive); what tests check for leaks.</summary>
+    public int Outstanding => Volatile.Read(ref _outstanding);
 
     /// <summary>Values per buffer: batch size × sample length.</summary>
     public int Length { get; } = Math.Max(1, length);
@@ -181,14 +185,18 @@ internal sealed class BatchBufferPool<T>(int length, int keep) where T : unmanag
     public T[] Rent(int length)
     {
         if (length <= Length)
+        {
+            Interlocked.Increment(ref _outstanding);
             lock (_free)
                 if (_free.TryPop(out var reused)) return reused;
+        }
         return GC.AllocateUninitializedArray<T>(Math.Max(length, Length));
     }
 
     public void Return(T[] buffer)
     {
         if (buffer.Length != Length) return;
+        Interlocked.Decrement(ref _outstanding);
         lock (_free)
             if (_free.Count < keep) _free.Push(buffer);
     }

@@ -11,9 +11,10 @@ using Mirage.Transforms.Pipelines;
 namespace Mirage.Data;
 
 /// <summary>
-/// The Keras preset's fused plan taken apart, for `mirage bench --breakdown` and the benchmarks, which time its pieces
-/// (draw, matrix, one byte warp into a float slot) on their own. Everything comes from the preset's pipeline and its
-/// planner (<see cref="TapeRunner"/>); the data layer itself runs <see cref="TransformPipeline.Run(ParameterTape, Image{byte}, Span{float}, DataLayout)"/>.
+/// The Keras preset's fused plan taken apart (folded matrix, folded scale/offset), for the fused-path tests that check
+/// those pieces on their own (<c>FusedPathTests</c>, <c>PinnedOutputTests</c>). Everything comes from the preset's
+/// pipeline and its planner (<see cref="TapeRunner"/>); the data layer, <c>mirage bench --breakdown</c> and the
+/// benchmarks run <see cref="TransformPipeline"/>'s plan itself.
 /// </summary>
 internal sealed class FusedSample
 {

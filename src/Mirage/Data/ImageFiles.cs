@@ -145,7 +145,7 @@ public static class ImageFiles
         int k = (int)(split * count);
         if (mode == SplitMode.Head)
             return subset == Subset.Validation ? Enumerable.Range(0, k).ToArray() : Enumerable.Range(k, count - k).ToArray();
-        var perm = Randomness.Permutation.Of(count, Randomness.RandomStream.For(seed, -2, stream));
+        var perm = Randomness.Permutation.Of(count, Randomness.StreamKeys.ValidationSplit(seed, stream));
         var pick = subset == Subset.Validation ? perm.AsSpan(0, k).ToArray() : perm.AsSpan(k).ToArray();
         Array.Sort(pick);
         return pick;

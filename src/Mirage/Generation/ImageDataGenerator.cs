@@ -470,7 +470,7 @@ public sealed class ImageDataGenerator
                     PointOps.Scale(src.Span, rescaled.Span, (float)rescale);
                     src = rescaled;
                 }
-                var random = RandomStream.For(baseSeed, r, i);
+                var random = StreamKeys.Sample(baseSeed, r, i);
                 RandomTransform(src, scratch, ref random);
             }
             else if (rescale != 0) PointOps.Scale(src.Span, scratch.Span, (float)rescale);

@@ -30,7 +30,7 @@ internal sealed class CountingSource(int count, int height = 4, int width = 3, i
 {
     private int _loads;
     public int Loads => Volatile.Read(ref _loads);
-    public int DelayMs { get; init; }
+    public int DelayMs { get; set; }
 
     public override int Count => count;
     public override ImageInfo SampleShape => ImageInfo.Create(height, width, channels);
