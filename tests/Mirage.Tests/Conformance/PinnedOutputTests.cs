@@ -7,6 +7,7 @@ using Mirage.Imaging;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
+using Mirage.Tests.Data;
 
 namespace Mirage.Tests.Conformance;
 

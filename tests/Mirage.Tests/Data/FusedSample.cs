@@ -8,13 +8,16 @@ using Mirage.Randomness;
 using Mirage.Transforms;
 using Mirage.Transforms.Pipelines;
 
-namespace Mirage.Data;
+using Mirage.Data;
+
+namespace Mirage.Tests.Data;
 
 /// <summary>
-/// The Keras preset's fused plan taken apart (folded matrix, folded scale/offset), for the fused-path tests that check
-/// those pieces on their own (<c>FusedPathTests</c>, <c>PinnedOutputTests</c>). Everything comes from the preset's
-/// pipeline and its planner (<see cref="TapeRunner"/>); the data layer, <c>mirage bench --breakdown</c> and the
-/// benchmarks run <see cref="TransformPipeline"/>'s plan itself.
+/// A test probe: the Keras preset's fused plan taken apart (folded matrix, folded scale/offset), for the fused-path
+/// tests that check those pieces on their own (<c>FusedPathTests</c>, <c>PinnedOutputTests</c>). Everything comes from
+/// the preset's pipeline and its planner (<see cref="TapeRunner"/>); the library, <c>mirage bench --breakdown</c> and
+/// the benchmarks run <see cref="TransformPipeline"/>'s plan itself (this was once the library's shadow copy of the
+/// generator, Data/FusedSample.cs).
 /// </summary>
 internal sealed class FusedSample
 {
