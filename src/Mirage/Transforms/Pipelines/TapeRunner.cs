@@ -20,6 +20,10 @@ internal sealed class RunScratch : IDisposable
     /// <summary>Float image <paramref name="slot"/> (0–2) of shape <paramref name="info"/>; its old values are garbage.</summary>
     public Image<float> Floats(int slot, ImageInfo info) => Get(_floats, slot, info);
 
+    /// <summary><see cref="Bytes"/> or <see cref="Floats"/> by element type (the test folds away when the JIT specialises T).</summary>
+    public Image<T> Slot<T>(int slot, ImageInfo info) where T : unmanaged =>
+        typeof(T) == typeof(byte) ? (Image<T>)(object)Bytes(slot, info) : (Image<T>)(object)Floats(slot, info);
+
     private static Image<T> Get<T>(Image<T>?[] images, int slot, ImageInfo info) where T : unmanaged
     {
         var image = images[slot];
@@ -160,18 +164,23 @@ internal static class TapeRunner
     }
 
     /// <summary>The byte route's steps before <paramref name="end"/>; returns the image holding the result (possibly <paramref name="src"/>).</summary>
-    private static Image<byte> Bytes(ParameterTape tape, Image<byte> src, int end, RunScratch scratch)
+    private static Image<byte> Bytes(ParameterTape tape, Image<byte> src, int end, RunScratch scratch) =>
+        Steps(tape, src, end, byteRoute: true, scratch);
+
+    /// <summary>Runs the groups before <paramref name="end"/>, alternating between the scratch's images 0 and 1; a group
+    /// that changes nothing (an identity warp of the same shape) is skipped.</summary>
+    private static Image<T> Steps<T>(ParameterTape tape, Image<T> src, int end, bool byteRoute, RunScratch scratch) where T : unmanaged
     {
-        Image<byte> current = src;
+        Image<T> current = src;
         int slot = -1;
         for (int i = 0; i < end;)
         {
-            int j = NextGroup(tape, i, end, byteRoute: true, out var kind, out var m, out var warp);
+            int j = NextGroup(tape, i, end, byteRoute, out var kind, out var m, out var warp);
             var shape = tape[j - 1].Output;
             if (!(kind == GroupKind.Warp && m.IsIdentity && current.Info == shape))
             {
                 slot = slot == 0 ? 1 : 0;
-                var next = scratch.Bytes(slot, shape);
+                var next = scratch.Slot<T>(slot, shape);
                 Step(tape, i, kind, m, warp, current, next);
                 current = next;
             }
@@ -188,25 +197,8 @@ internal static class TapeRunner
 
     /// <summary>The float route on <paramref name="src"/> (never modified); returns the image holding the result, which
     /// is <paramref name="src"/> itself when no step changed anything, else one of the scratch's images 0 and 1.</summary>
-    public static Image<float> Floats(ParameterTape tape, Image<float> src, RunScratch scratch)
-    {
-        Image<float> current = src;
-        int slot = -1;
-        for (int i = 0; i < tape.Count;)
-        {
-            int j = NextGroup(tape, i, tape.Count, byteRoute: false, out var kind, out var m, out var warp);
-            var shape = tape[j - 1].Output;
-            if (!(kind == GroupKind.Warp && m.IsIdentity && current.Info == shape))
-            {
-                slot = slot == 0 ? 1 : 0;
-                var next = scratch.Floats(slot, shape);
-                Step(tape, i, kind, m, warp, current, next);
-                current = next;
-            }
-            i = j;
-        }
-        return current;
-    }
+    public static Image<float> Floats(ParameterTape tape, Image<float> src, RunScratch scratch) =>
+        Steps(tape, src, tape.Count, byteRoute: false, scratch);
 
     private static void Step<T>(ParameterTape tape, int i, GroupKind kind, in AffineMatrix m, in WarpOptions warp, Image<T> src, Image<T> dst)
         where T : unmanaged
