@@ -23,6 +23,7 @@ scipy.ndimage.affine_transform about the true pixel centre (n - 1) / 2 and 'wrap
 import json
 import os
 
+import numpy_portable  # noqa: F401  (before numpy: libm sin/cos on every CPU)
 import numpy as np
 from PIL import Image, ImageEnhance
 from scipy import ndimage

@@ -17,6 +17,7 @@ import itertools
 import json
 import os
 
+import numpy_portable  # noqa: F401  (before numpy: libm sin/cos on every CPU)
 import numpy as np
 from PIL import Image
 

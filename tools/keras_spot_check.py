@@ -9,6 +9,7 @@ PNG, and prints per case the share of values within 1.0, the mean and the max ab
 usage: /usr/bin/python3 tools/keras_spot_check.py [SEED] [CASES_PER_MODE]     (run ./mirage --version once first)
 """
 import json, os, subprocess, sys, tempfile
+import numpy_portable  # noqa: F401  (before numpy: libm sin/cos on every CPU)
 import numpy as np
 from PIL import Image
 import skimage.data as data
