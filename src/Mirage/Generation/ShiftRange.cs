@@ -9,16 +9,15 @@ namespace Mirage.Generation;
 public sealed record ShiftRange
 {
     /// <summary>Which of Keras's three meanings a shift range has.</summary>
-    /// <remarks>
-    /// <list type="bullet">
-    /// <item><description><c>Uniform</c>: a float v, drawn uniformly from (−v, v).</description></item>
-    /// <item><description><c>Integer</c>: an int N, whole pixels np.random.choice(N) · ±1.</description></item>
-    /// <item><description><c>Choices</c>: a list, one of its values · ±1.</description></item>
-    /// </list>
-    /// </remarks>
-#pragma warning disable CS1591 // the members are documented above: the one-line declaration has no room for ///
-    public enum Kind { Uniform, Integer, Choices }
-#pragma warning restore CS1591
+    public enum Kind
+    {
+        /// <summary>A float v: drawn uniformly from (−v, v).</summary>
+        Uniform,
+        /// <summary>An int N: whole pixels, np.random.choice(N) · ±1.</summary>
+        Integer,
+        /// <summary>A list: one of its values · ±1.</summary>
+        Choices,
+    }
 
     /// <summary>The meaning: a float range, an int range, or a list of values.</summary>
     public Kind Mode { get; }

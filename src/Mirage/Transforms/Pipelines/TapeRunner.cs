@@ -96,7 +96,10 @@ internal static class TapeRunner
     {
         if (TakesByteRoute(tape, allowFusing))
         {
-            BytesToFloat(tape, src, dst, layout, scratch);
+            int tail = TailStart(tape);
+            Span<float> scale = stackalloc float[tape.Output.Channels], offset = stackalloc float[tape.Output.Channels];
+            ScaleOffset(tape, tail, scale, offset);
+            BytesToFloat(tape, src, dst, layout, tail, scale, offset, scratch);
             return true;
         }
         var x = scratch.Floats(2, src.Info);
@@ -117,11 +120,11 @@ internal static class TapeRunner
             ScaleOffset(tape, tail, scale, offset);
             if (IsIdentity(scale, offset))
             {
-                CopyOut(Bytes(tape, src, tail, scratch), dst, layout);
+                CopyOut(Steps(tape, src, tail, byteRoute: true, scratch), dst, layout);
                 return true;
             }
             var f = scratch.Floats(0, output);
-            BytesToFloat(tape, src, f.Span, DataLayout.ChannelsLast, scratch);
+            BytesToFloat(tape, src, f.Span, DataLayout.ChannelsLast, tail, scale, offset, scratch);
             RoundOut(f, dst, layout, scratch);
             return true;
         }
@@ -131,13 +134,12 @@ internal static class TapeRunner
         return false;
     }
 
-    /// <summary>The byte route into floats: the last warp (or a conversion) writes the destination with the tail's scale/offset.</summary>
-    private static void BytesToFloat(ParameterTape tape, Image<byte> src, Span<float> dst, DataLayout layout, RunScratch scratch)
+    /// <summary>The byte route into floats: the last warp (or a conversion) writes the destination with the tail's
+    /// scale/offset (<paramref name="tail"/>, <paramref name="scale"/>, <paramref name="offset"/>: what the caller
+    /// already computed from the tape).</summary>
+    private static void BytesToFloat(ParameterTape tape, Image<byte> src, Span<float> dst, DataLayout layout, int tail,
+        ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, RunScratch scratch)
     {
-        int tail = TailStart(tape);
-        var output = tape.Output;
-        Span<float> scale = stackalloc float[output.Channels], offset = stackalloc float[output.Channels];
-        ScaleOffset(tape, tail, scale, offset);
         Image<byte> current = src;
         int slot = -1;
         for (int i = 0; i < tail;)
@@ -163,11 +165,8 @@ internal static class TapeRunner
         Kernels.Photometric.Normalize.ToFloat(current, dst, layout, scale, offset);
     }
 
-    /// <summary>The byte route's steps before <paramref name="end"/>; returns the image holding the result (possibly <paramref name="src"/>).</summary>
-    private static Image<byte> Bytes(ParameterTape tape, Image<byte> src, int end, RunScratch scratch) =>
-        Steps(tape, src, end, byteRoute: true, scratch);
-
-    /// <summary>Runs the groups before <paramref name="end"/>, alternating between the scratch's images 0 and 1; a group
+    /// <summary>Runs the groups before <paramref name="end"/> (returning the image holding the result, possibly
+    /// <paramref name="src"/>), alternating between the scratch's images 0 and 1; a group
     /// that changes nothing (an identity warp of the same shape) is skipped.</summary>
     private static Image<T> Steps<T>(ParameterTape tape, Image<T> src, int end, bool byteRoute, RunScratch scratch) where T : unmanaged
     {
