@@ -81,10 +81,10 @@ public static class ApplyCommand
     public static void Run(string inPath, string outPath, ParameterTape tape, ColorMode colorMode,
         ImageLoadOptions? resize = null, long maxPixels = ImageDecoder.DefaultMaxPixels)
     {
-        if (!File.Exists(inPath)) throw new FileNotFoundException($"IN: the file '{inPath}' does not exist; check the path.", inPath);
+        RequireFile(inPath);
         if (Path.GetExtension(inPath).Equals(".npy", StringComparison.OrdinalIgnoreCase))
             throw new FormatException("IN: recorded pipeline parameters replay on an image file (they run on its 8-bit pixels), not on a .npy array.");
-        using var source = resize is not null ? resize.LoadBytes(inPath) : ImageDecoder.Decode(inPath, colorMode, applyOrientation: false, maxPixels);
+        using var source = Decode(inPath, colorMode, resize, maxPixels);
         if (source.Info != tape.Input)
             throw new FormatException(
                 $"--params: the recorded parameters were drawn for a {tape.Input} image (height x width x channels) but '{inPath}' reads as " +
@@ -125,15 +125,25 @@ public static class ApplyCommand
 
     private static Image<float> Load(string path, ColorMode colorMode, ImageLoadOptions? resize, long maxPixels)
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"IN: the file '{path}' does not exist; check the path.", path);
+        RequireFile(path);
         if (Path.GetExtension(path).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
             if (resize is not null) throw new FormatException("--target-size applies to image files, not to a .npy array; resize the array first.");
             return NpyFile.ReadImageFloat(path);
         }
-        using var decoded = resize is not null ? resize.LoadBytes(path) : ImageDecoder.Decode(path, colorMode, applyOrientation: false, maxPixels);
+        using var decoded = Decode(path, colorMode, resize, maxPixels);
         return ImageConvert.ToFloat(decoded);
     }
+
+    private static void RequireFile(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"IN: the file '{path}' does not exist; check the path.", path);
+    }
+
+    /// <summary>The image's 8-bit pixels as `mirage augment` read them: resized when <paramref name="resize"/> is set,
+    /// never EXIF-rotated (Keras's load_img does not rotate).</summary>
+    private static Image<byte> Decode(string path, ColorMode colorMode, ImageLoadOptions? resize, long maxPixels) =>
+        resize is not null ? resize.LoadBytes(path) : ImageDecoder.Decode(path, colorMode, applyOrientation: false, maxPixels);
 
     /// <summary>A path to a JSON file, or the JSON itself when it starts with '{' (or '[', to get a clear error).</summary>
     public static TransformParameters ReadParameters(string value)
