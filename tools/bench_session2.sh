@@ -66,6 +66,7 @@ tmpdir=$(mktemp -d)
     echo
     echo "# round $round checks (load now $(load))"
     echo "  224² pipeline / its --breakdown limit (>= 0.85):         $(grep -m1 -o 'runs at [0-9.]* \?%' "$tmpdir/mirage224" | sed 's/runs at //')"
+    echo "  224² pipeline / its own decode + fused warp (issue 10, >= 0.9): $(grep -m1 -o 'runs at [0-9.]*x of it' "$tmpdir/mirage224" | sed 's/runs at //; s/ of it//')"
     echo "  224² pipeline / Keras flow_from_directory (>= 12x):     $(ratio "$steady" "$(num peers224 'keras flow_from_directory')")"
     echo "  224² pipeline / torchvision ImageFolder nearest (>= 4x): $(ratio "$steady" "$(num torch224 'RandomAffine(nearest)')")"
     echo "  first 10 s of a fresh one-CPU process / steady (>= 0.85): $(ratio "$(num mirage224 'first 10 s')" "$steady")"

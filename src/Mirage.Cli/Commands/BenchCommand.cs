@@ -156,6 +156,9 @@ public static class BenchCommand
         var (inMemoryRate, inMemoryBatchMs, images) = InMemory(dir, generator, s);
         var parts = s.Breakdown ? Breakdown(dir, generator, pipe.Load, s) : null;
         double? limitFraction = parts is null ? null : pipe.Rate / (s.Workers * parts.LimitRate);
+        // The pipeline against its two big costs alone (decode + warp per image, per worker): what is left is read,
+        // batch write and the data layer's own overhead.
+        double? decodeWarpFraction = parts is null ? null : pipe.Rate * (parts.DecodeUs + parts.WarpUs) / (1e6 * s.Workers);
         if (s.Json)
         {
             using var ms = new MemoryStream();
@@ -183,6 +186,7 @@ public static class BenchCommand
                     j.WriteNumber("breakdown_batch_write_us", Math.Round(parts.BatchWriteUs, 1));
                     j.WriteNumber("breakdown_limit_images_per_second", Math.Round(parts.LimitRate, 1));
                     j.WriteNumber("directory_fraction_of_limit", Math.Round(limitFraction!.Value, 3));
+                    j.WriteNumber("directory_fraction_of_decode_plus_warp", Math.Round(decodeWarpFraction!.Value, 3));
                 }
                 j.WriteNumber("workers", s.Workers);
                 j.WriteNumber("batch_size", s.BatchSize);
@@ -219,6 +223,8 @@ public static class BenchCommand
                     $"per sample, one thread, medians of {parts.Rounds} alternated rounds: read {parts.ReadUs:F1} µs + decode from memory {parts.DecodeUs:F1} µs + fused warp {parts.WarpUs:F1} µs + batch write {parts.BatchWriteUs:F1} µs"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{parts.LimitRate * s.Workers,10:F1} img/s  limit = {s.Workers} / (sum of the above); the pipeline runs at {limitFraction:P1} of it"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{1e6 * s.Workers / (parts.DecodeUs + parts.WarpUs),10:F1} img/s  decode + fused warp alone; the pipeline runs at {decodeWarpFraction:F2}x of it"));
             }
         }
         if (s.MinFirstRatio > 0 && pipe.FirstRate < s.MinFirstRatio * pipe.Rate)

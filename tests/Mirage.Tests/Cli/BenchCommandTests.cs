@@ -87,11 +87,14 @@ public class BenchCommandTests
             double limit = r.GetProperty("breakdown_limit_images_per_second").GetDouble();
             Assert.Equal(1e6 / (read + decode + warp + write), limit, limit * 0.01);
             Assert.Equal(r.GetProperty("directory_images_per_second").GetDouble() / limit, r.GetProperty("directory_fraction_of_limit").GetDouble(), 0.01);
+            double decodeWarp = r.GetProperty("directory_fraction_of_decode_plus_warp").GetDouble();
+            Assert.Equal(r.GetProperty("directory_images_per_second").GetDouble() * (decode + warp) / 1e6, decodeWarp, decodeWarp * 0.02);
             Assert.False(r.TryGetProperty("first_images_per_second", out _)); // --first-seconds 0: warm-up instead
 
             var (text, _, _) = (Run(dir, "--breakdown", "--first-seconds", "0", "--seconds", "0.2", "--target-size", "48x40", "--batch-size", "4").Out, 0, 0);
             Assert.Contains("fused warp", text);
             Assert.Contains("of it", text);
+            Assert.Contains("decode + fused warp alone", text);
         }
         finally
         {
