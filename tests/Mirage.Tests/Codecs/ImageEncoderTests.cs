@@ -148,6 +148,23 @@ public sealed class ImageEncoderTests(ITestOutputHelper output) : IDisposable
         Assert.Empty(Directory.GetFiles(_folder));
     }
 
+    [Theory]
+    [InlineData(ImageFormat.Bmp)]
+    [InlineData(ImageFormat.Gif)]
+    [InlineData(ImageFormat.Pnm)]
+    [InlineData(ImageFormat.Tiff)]
+    public void Read_only_formats_are_refused_by_name(ImageFormat format)
+    {
+        // One ImageFormat for what is read and what is written: the formats only the decoder knows say so.
+        using var image = Photo(ColorMode.Rgb);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Save(image, Path.Combine(_folder, "x.png"), format));
+        Assert.Equal("format", e.ParamName);
+        Assert.Contains($"Mirage reads {format} but writes only PNG, JPEG and WebP", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Encode(image, format));
+        Assert.Contains("Unknown image format", Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Encode(image, (ImageFormat)42)).Message);
+        Assert.Empty(Directory.GetFiles(_folder));
+    }
+
     [Fact]
     public void Two_channel_image_is_refused()
     {
