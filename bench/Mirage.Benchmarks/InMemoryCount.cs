@@ -2,6 +2,7 @@ using Mirage.Codecs;
 using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
+using Mirage.Kernels;
 using Mirage.Kernels.Geometric;
 using Mirage.Randomness;
 using Mirage.Transforms;
@@ -28,6 +29,7 @@ public static class InMemoryCount
         var warp = generator.WarpOptions;
         using var dst = new Image<byte>(shape);
         ulong sum = 0;
+        var kernels = KernelSettings.Default;
         void One(long i)
         {
             var rng = RandomStream.For(1, 0, i);
@@ -35,7 +37,7 @@ public static class InMemoryCount
             var m = KerasTransform.Matrix(p, shape.Height, shape.Width, warp.Centre) ?? AffineMatrix.Identity;
             if (p.FlipHorizontal) m *= new AffineMatrix(1, 0, 0, 0, -1, shape.Width - 1);
             if (p.FlipVertical) m *= new AffineMatrix(-1, 0, shape.Height - 1, 0, 1, 0);
-            WarpAffine.Apply(sources[i % sources.Length], dst, m, warp);
+            WarpAffine.Apply(sources[i % sources.Length], dst, m, warp, kernels);
         }
         if (n == 0)
         {
@@ -46,7 +48,7 @@ public static class InMemoryCount
             long idx = 0;
             for (int round = 0; round < 40; round++)
             {
-                WarpAffine.PrefetchSource = (round & 1) == 1;
+                kernels = KernelSettings.Default with { PrefetchSource = (round & 1) == 1 };
                 long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
                 for (int j = 0; j < warmup; j++) One(idx++);
                 t[round & 1].Add(warmup / System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds);

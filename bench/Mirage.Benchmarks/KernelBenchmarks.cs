@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using BenchmarkDotNet.Attributes;
 using Mirage.Geometry;
 using Mirage.Imaging;
@@ -72,7 +73,7 @@ public class WarpSizes : WarpBench
 [MemoryDiagnoser, MedianColumn, MinColumn]
 public class FusedConversion : WarpBench
 {
-    [Params(DataLayout.ChannelsLast, DataLayout.ChannelsFirst)] public DataLayout Layout;
+    [Params(DataFormat.ChannelsLast, DataFormat.ChannelsFirst)] public DataFormat Layout;
 
     private Image<byte> _src = null!, _dst = null!;
     private float[] _tensor = [];

@@ -44,20 +44,20 @@ public static class PipelineQuick
             {
                 var rng = StreamKeys.Sample(1, 0, i);
                 pipeline.Sample(ref rng, shape, tape);
-                TapeRunner.Run(tape, sources[i % sources.Length], bytesOut.Span, DataLayout.ChannelsLast, scratch);
+                TapeRunner.Run(tape, sources[i % sources.Length], bytesOut.Span, DataFormat.ChannelsLast, scratch);
             }),
             ("draw tape + plan (fused warp) -> float HWC", 1, i =>
             {
                 var rng = StreamKeys.Sample(1, 0, i);
                 pipeline.Sample(ref rng, shape, tape);
-                TapeRunner.Run(tape, sources[i % sources.Length], slot, DataLayout.ChannelsLast, scratch);
+                TapeRunner.Run(tape, sources[i % sources.Length], slot, DataFormat.ChannelsLast, scratch);
             }),
             ("decode + draw tape + plan -> float", 1, i =>
             {
                 using var b = load.LoadBytes(files[i % files.Length]);
                 var rng = StreamKeys.Sample(1, 0, i);
                 pipeline.Sample(ref rng, shape, tape);
-                TapeRunner.Run(tape, b, slot, DataLayout.ChannelsLast, scratch);
+                TapeRunner.Run(tape, b, slot, DataFormat.ChannelsLast, scratch);
             }),
             ("GetBatch(32) per image", 32, i => it.GetBatch(i % it.Length).Dispose()),
             ("Next(), workers 0, per image", 32, i => it0.Next().Dispose()),

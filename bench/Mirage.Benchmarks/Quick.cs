@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -31,7 +32,8 @@ public static class Quick
         var rgba = Enumerable.Range(0, 16).Select(i => ReferenceConfig.Picture(H, W, 4, (ulong)i)).ToArray();
         var gdst = new Image<byte>(H, W, 1);
         int tw = int.Parse(Environment.GetEnvironmentVariable("QUICK_TW") ?? "64");
-        WarpAffine.BandRows = int.Parse(Environment.GetEnvironmentVariable("QUICK_BR") ?? "8");
+        var tilesOn = KernelSettings.Default with { BandRows = int.Parse(Environment.GetEnvironmentVariable("QUICK_BR") ?? "8"), TileWidth = tw };
+        var tilesOff = tilesOn with { TileWidth = 0 };
         var big = ReferenceConfig.Picture(1024, 1024, C, 99);
         var bigDst = new Image<byte>(1024, 1024, C);
         var bigDraws = ReferenceConfig.Draws(16, 1024, 1024, opt.Centre);
@@ -68,7 +70,7 @@ public static class Quick
                 var rng = RandomStream.For(1, 0, i);
                 var d = ReferenceConfig.Sample(ref rng, H, W, opt.Centre);
                 var m = d.FlipHorizontal ? d.Matrix * flipH : d.Matrix;
-                WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsFirst, m, opt, scale, offset);
+                WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataFormat.ChannelsFirst, m, opt, scale, offset);
             }),
             ("flip horizontal byte in place", i => Flip.Horizontal(dst, dst)),
             ("byte warp, shift 0.5 (sequential reads)", i => WarpAffine.Apply(sources[i & 15], dst, new AffineMatrix(1, 0, 0.5, 0, 1, 0.5), opt)),
@@ -85,18 +87,18 @@ public static class Quick
             ("byte warp only, fill constant", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Constant })),
             ("byte warp only, fill reflect", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Reflect })),
             ("byte warp only, fill wrap", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt with { FillMode = FillMode.Wrap })),
-            ("byte -> float HWC mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsLast, draws[i & 63].Matrix, opt, imScale, imOffset)),
-            ("byte -> float CHW mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataLayout.ChannelsFirst, draws[i & 63].Matrix, opt, imScale, imOffset)),
+            ("byte -> float HWC mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataFormat.ChannelsLast, draws[i & 63].Matrix, opt, imScale, imOffset)),
+            ("byte -> float CHW mean/std fused, warp only", i => WarpAffine.ApplyToFloat(sources[i & 15], tensor, DataFormat.ChannelsFirst, draws[i & 63].Matrix, opt, imScale, imOffset)),
             ("byte warp, then Normalize.ToFloat CHW mean/std", i =>
             {
                 WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt);
-                Mirage.Kernels.Photometric.Normalize.ToFloat(dst, tensor, DataLayout.ChannelsFirst, imScale, imOffset);
+                Mirage.Kernels.Photometric.Normalize.ToFloat(dst, tensor, DataFormat.ChannelsFirst, imScale, imOffset);
             }),
             ("memcpy 150 KB", i => sources[i & 15].Span.CopyTo(dst.Span)),
-            ("tiles off: byte warp only 224", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); WarpAffine.TileWidth = tw; }),
-            ("tiles on: byte warp only 224", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt); }),
-            ("tiles off: byte warp only 1024", i => { WarpAffine.TileWidth = 0; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); WarpAffine.TileWidth = tw; }),
-            ("tiles on: byte warp only 1024", i => { WarpAffine.TileWidth = tw; WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt); }),
+            ("tiles off: byte warp only 224", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, tilesOff)),
+            ("tiles on: byte warp only 224", i => WarpAffine.Apply(sources[i & 15], dst, draws[i & 63].Matrix, opt, tilesOn)),
+            ("tiles off: byte warp only 1024", i => WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt, tilesOff)),
+            ("tiles on: byte warp only 1024", i => WarpAffine.Apply(big, bigDst, bigDraws[i & 15].Matrix, opt, tilesOn)),
         };
         foreach (var c in cases) for (int i = 0; i < 300; i++) c.One(i); // tiered JIT warm-up
         var only = Environment.GetEnvironmentVariable("QUICK_ONLY");

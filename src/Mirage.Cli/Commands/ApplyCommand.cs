@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using System.CommandLine;
 using Mirage.Codecs;
 using Mirage.Data;
@@ -92,7 +93,7 @@ public static class ApplyCommand
         if (Path.GetExtension(outPath).Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
             using var floats = new Image<float>(tape.Output);
-            TransformPipeline.Run(tape, source, floats.Span, Kernels.DataLayout.ChannelsLast);
+            TransformPipeline.Run(tape, source, floats.Span, Generation.DataFormat.ChannelsLast);
             NpyFile.Write(outPath, floats);
             return;
         }

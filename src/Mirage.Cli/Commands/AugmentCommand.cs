@@ -10,7 +10,8 @@ namespace Mirage.Cli.Commands;
 
 /// <summary>
 /// `mirage augment SRC OUT --config CONFIG.json --per-image N [--seed S] [--workers W] [--target-size WxH]
-/// [--format png|jpeg|jpg|webp] [--jpeg-quality Q] [--prefix P] [--on-error throw|skip]`: N augmented variants of every
+/// [--format png|jpeg|jpg|webp] [--jpeg-quality Q] [--prefix P] [--on-error throw|skip] [--simd auto|vector256|vector128|scalar]
+/// [--jpeg-decoder auto|libjpeg-turbo|skiasharp]`: N augmented variants of every
 /// image, mirroring the class folders, with a progress bar and a JSON-lines manifest of the exact parameters (replayable with `mirage apply`).
 /// </summary>
 public static class AugmentCommand
@@ -39,12 +40,14 @@ public static class AugmentCommand
         var followLinks = new Option<bool>("--follow-links") { Description = "Descend into symbolic links to folders." };
         var overwrite = new Option<bool>("--overwrite") { Description = "OUT holds a run with other settings: delete its outputs (those its manifest lists) and start again." };
         var maxPixels = MaxPixelsOption.Create();
+        var runtime = new ConfigurationOptions();
 
         var command = new Command("augment", "Write N augmented variants of every image in a folder tree, with a replayable manifest.")
         {
             src, dst, config, perImage, seed, workers, targetSize, interpolation, keepAspect, format, jpegQuality, prefix, colorMode, onError, followLinks,
             overwrite, maxPixels,
         };
+        runtime.AddTo(command);
         command.SetAction(parse =>
         {
             var output = stdout ?? Console.Out;
@@ -74,6 +77,7 @@ public static class AugmentCommand
                     FollowLinks = parse.GetValue(followLinks),
                     Overwrite = parse.GetValue(overwrite),
                     MaxPixels = MaxPixelsOption.Read(parse, maxPixels),
+                    Configuration = runtime.Read(parse),
                     Config = pipeline?.ToJson() ?? g.ToJson(),
                     Cancellation = interrupt.Token,
                     Log = TextWriter.Synchronized(errors),

@@ -408,7 +408,7 @@ public static class BenchCommand
             long i = n++;
             var rng = StreamKeys.Sample(1, 0, i);
             pipeline.Sample(ref rng, shape, tape);
-            if (!TapeRunner.Run(tape, source, dst, DataLayout.ChannelsLast, runScratch))
+            if (!TapeRunner.Run(tape, source, dst, DataFormat.ChannelsLast, runScratch))
                 throw new InvalidOperationException("The configuration drew a step the fused path cannot do.");
         }
         var cases = new Action[]
@@ -474,18 +474,13 @@ public static class BenchCommand
         if (files.Length == 0) throw new ArgumentException($"No images under '{dir}'.");
         var full = new ImageLoadOptions(s.Size, ColorMode.Rgb, s.Resize);
         var scaled = full with { ScaledDecode = true, FineScaledDecode = s.FineScaledDecode };
+        var withoutEighth = scaled with { Configuration = scaled.Configuration with { EighthScaleJpegDecoder = false } };
         var info = ImageDecoder.ReadInfo(files[0]);
-        bool own = JpegEighthDecoder.Enabled;
         var cases = new (string Name, Action<string> Load)[]
         {
             ("full decode + resize", f => full.LoadBytes(f).Dispose()),
             ("DCT-scaled decode + resize", f => scaled.LoadBytes(f).Dispose()),
-            ("DCT-scaled decode + resize, without Mirage's 1/8 decoder", f =>
-            {
-                JpegEighthDecoder.Enabled = false;
-                try { scaled.LoadBytes(f).Dispose(); }
-                finally { JpegEighthDecoder.Enabled = own; }
-            }),
+            ("DCT-scaled decode + resize, without Mirage's 1/8 decoder", f => withoutEighth.LoadBytes(f).Dispose()),
         };
         var rounds = cases.Select(_ => new List<double>()).ToArray();
         long i = 0;

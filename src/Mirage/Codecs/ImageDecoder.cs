@@ -43,19 +43,22 @@ public static class ImageDecoder
     /// <param name="mode">Channels of the result: Grayscale 1, Rgb 3, Rgba 4 (Keras color_mode).</param>
     /// <param name="applyOrientation">Rotate/mirror by the EXIF orientation (orientations 5..8 swap height and width).</param>
     /// <param name="maxPixels">Files whose header claims more pixels are refused before decoding (decompression bombs).</param>
+    /// <param name="configuration">Which JPEG decoder runs; null for <see cref="MirageConfiguration.Default"/>.</param>
     /// <returns>An HWC byte image; the caller owns and disposes it.</returns>
     /// <exception cref="ImageDecodeException">The file is missing, not a regular file, empty, truncated, corrupt, not a
     /// supported format, or claims more than <paramref name="maxPixels"/> pixels.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is not a defined value, or
     /// <paramref name="maxPixels"/> is less than 1.</exception>
-    public static Image<byte> Decode(string path, ColorMode mode, bool applyOrientation, long maxPixels = DefaultMaxPixels)
+    /// <exception cref="MirageException">The configuration asks for libjpeg-turbo and the system has none.</exception>
+    public static Image<byte> Decode(string path, ColorMode mode, bool applyOrientation, long maxPixels = DefaultMaxPixels,
+        MirageConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ValidateMode(mode);
         var buffer = ReadFile(path, out int length);
         try
         {
-            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation, path, maxPixels);
+            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation, path, maxPixels, DecodeSettings.Of(configuration));
         }
         finally
         {
@@ -74,20 +77,23 @@ public static class ImageDecoder
     /// <param name="minWidth">Smallest acceptable width in pixels; 0 for no reduction.</param>
     /// <param name="minHeight">Smallest acceptable height in pixels; 0 for no reduction.</param>
     /// <param name="maxPixels">Decompression-bomb limit on the stored size; at least 1.</param>
+    /// <param name="configuration">Which JPEG decoders run; null for <see cref="MirageConfiguration.Default"/>.</param>
     /// <returns>An HWC byte image at least <paramref name="minWidth"/> × <paramref name="minHeight"/> (unless the
     /// stored image is smaller); the caller owns and disposes it.</returns>
     /// <remarks>A reduced JPEG is low-passed by the DCT scale, so its pixels differ from a full decode followed by a
     /// resize (Keras's load_img).</remarks>
     /// <exception cref="ImageDecodeException">The file cannot be read as an image or claims too many pixels.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is undefined or <paramref name="maxPixels"/> &lt; 1.</exception>
-    public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight, long maxPixels = DefaultMaxPixels)
+    /// <exception cref="MirageException">The configuration asks for libjpeg-turbo and the system has none.</exception>
+    public static Image<byte> DecodeAtLeast(string path, ColorMode mode, int minWidth, int minHeight, long maxPixels = DefaultMaxPixels,
+        MirageConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ValidateMode(mode);
         var buffer = ReadFile(path, out int length);
         try
         {
-            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation: false, path, maxPixels, minWidth, minHeight);
+            return DecodeCore(buffer.AsSpan(0, length), mode, applyOrientation: false, path, maxPixels, DecodeSettings.Of(configuration), minWidth, minHeight);
         }
         finally
         {
@@ -102,14 +108,14 @@ public static class ImageDecoder
     /// scale low-passes the picture, so the result differs from a full decode + resize (Keras's load_img).
     /// </summary>
     internal static Image<byte> DecodeForTarget(string path, ColorMode mode, int targetWidth, int targetHeight, int minRatio = 2,
-        long maxPixels = DefaultMaxPixels)
+        long maxPixels = DefaultMaxPixels, MirageConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ValidateMode(mode);
         var buffer = ReadFile(path, out int length);
         try
         {
-            return DecodeForTarget(buffer.AsSpan(0, length), mode, path, targetWidth, targetHeight, minRatio, maxPixels);
+            return DecodeForTarget(buffer.AsSpan(0, length), mode, path, targetWidth, targetHeight, minRatio, maxPixels, configuration);
         }
         finally
         {
@@ -119,19 +125,21 @@ public static class ImageDecoder
 
     /// <summary>The same from encoded bytes in memory; <paramref name="name"/> names the input in errors.</summary>
     internal static Image<byte> DecodeForTarget(ReadOnlySpan<byte> data, ColorMode mode, string name, int targetWidth, int targetHeight, int minRatio = 2,
-        long maxPixels = DefaultMaxPixels)
+        long maxPixels = DefaultMaxPixels, MirageConfiguration? configuration = null)
     {
         ValidateMode(mode);
+        var settings = DecodeSettings.Of(configuration);
         int minW = 0, minH = 0;
-        if (TurboJpeg.IsJpeg(data) && (TurboJpeg.IsAvailable ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
+        if (TurboJpeg.IsJpeg(data) && (settings.Turbo ? TurboJpeg.TryReadSize(data, out int w, out int h) : JpegEighthDecoder.TryReadSize(data, out w, out h))
             && w >= (long)minRatio * targetWidth && h >= (long)minRatio * targetHeight)
             (minW, minH) = (targetWidth, targetHeight);
-        return DecodeCore(data, mode, applyOrientation: false, name, maxPixels, minW, minH);
+        return DecodeCore(data, mode, applyOrientation: false, name, maxPixels, settings, minW, minH);
     }
 
     /// <remarks>Set the environment variable MIRAGE_DISABLE_TURBOJPEG=1 before the first decode to force SkiaSharp.</remarks>
-    /// <summary>Which library decodes JPEG here: "libjpeg-turbo" (system libturbojpeg.so.0) or "SkiaSharp".</summary>
-    public static string JpegDecoder => TurboJpeg.IsAvailable ? "libjpeg-turbo" : "SkiaSharp";
+    /// <summary>Which library decodes JPEG under <see cref="MirageConfiguration.Default"/>: "libjpeg-turbo" (system
+    /// libturbojpeg.so.0) or "SkiaSharp" (<see cref="MirageConfiguration.JpegDecoderName"/> for another configuration).</summary>
+    public static string JpegDecoder => MirageConfiguration.Default.JpegDecoderName;
 
     /// <summary>Decodes encoded bytes; <paramref name="sourceName"/> names the input in errors.</summary>
     /// <param name="data">The whole encoded file.</param>
@@ -150,16 +158,18 @@ public static class ImageDecoder
     /// <param name="sourceName">Names the input in error messages.</param>
     /// <param name="applyOrientation">Rotate/mirror by the EXIF orientation (Keras does not).</param>
     /// <param name="maxPixels">Decompression-bomb limit on the size the header claims; at least 1.</param>
+    /// <param name="configuration">Which JPEG decoder runs; null for <see cref="MirageConfiguration.Default"/>.</param>
     /// <returns>An HWC byte image; the caller owns and disposes it.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="sourceName"/> is null.</exception>
     /// <exception cref="ImageDecodeException"><paramref name="data"/> cannot be read as an image or claims too many pixels.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="mode"/> is undefined or <paramref name="maxPixels"/> &lt; 1.</exception>
+    /// <exception cref="MirageException">The configuration asks for libjpeg-turbo and the system has none.</exception>
     public static Image<byte> Decode(ReadOnlySpan<byte> data, ColorMode mode, string sourceName, bool applyOrientation,
-        long maxPixels = DefaultMaxPixels)
+        long maxPixels = DefaultMaxPixels, MirageConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(sourceName);
         ValidateMode(mode);
-        return DecodeCore(data, mode, applyOrientation, sourceName, maxPixels);
+        return DecodeCore(data, mode, applyOrientation, sourceName, maxPixels, DecodeSettings.Of(configuration));
     }
 
     /// <summary>Reads size, format, orientation and alpha from the header without decoding pixels.</summary>
@@ -205,7 +215,7 @@ public static class ImageDecoder
         if (data.IsEmpty) throw new ImageDecodeException(sourceName, "empty file (0 bytes)");
         if (OwnFormat(data) is { } own)
         {
-            var (w, h) = own == ImageFileFormat.Pnm ? PnmDecoder.ReadSize(data, sourceName) : TiffDecoder.ReadSize(data, sourceName);
+            var (w, h) = own == ImageFormat.Pnm ? PnmDecoder.ReadSize(data, sourceName) : TiffDecoder.ReadSize(data, sourceName);
             return new ImageFileInfo(w, h, own, 1, false, false);
         }
         fixed (byte* p = data)
@@ -218,7 +228,7 @@ public static class ImageDecoder
     }
 
     private static unsafe Image<byte> DecodeCore(ReadOnlySpan<byte> data, ColorMode mode, bool applyOrientation, string name,
-        long maxPixels, int minWidth = 0, int minHeight = 0)
+        long maxPixels, DecodeSettings settings, int minWidth = 0, int minHeight = 0)
     {
         if (data.IsEmpty) throw new ImageDecodeException(name, "empty file (0 bytes)");
         if (maxPixels < 1) throw new ArgumentOutOfRangeException(nameof(maxPixels), maxPixels, "The pixel limit must be at least 1.");
@@ -232,8 +242,8 @@ public static class ImageDecoder
         // Neither carries an EXIF orientation that Pillow would report, so applyOrientation has nothing to do.
         switch (OwnFormat(data))
         {
-            case ImageFileFormat.Pnm: return PnmDecoder.Decode(data, mode, name);
-            case ImageFileFormat.Tiff: return TiffDecoder.Decode(data, mode, name);
+            case ImageFormat.Pnm: return PnmDecoder.Decode(data, mode, name);
+            case ImageFormat.Tiff: return TiffDecoder.Decode(data, mode, name);
         }
         Image<byte> image;
         SKEncodedOrigin origin;
@@ -243,8 +253,8 @@ public static class ImageDecoder
         Image<byte>? jpeg = null;
         if (TurboJpeg.IsJpeg(data))
         {
-            if (TurboJpeg.IsAvailable) TurboJpeg.TryDecode(data, mode, out jpeg, minWidth, minHeight, maxPixels: maxPixels);
-            else if ((minWidth > 0 || minHeight > 0) && JpegEighthDecoder.Enabled && JpegEighthDecoder.TryReadSize(data, out int w, out int h)
+            if (settings.Turbo) TurboJpeg.TryDecode(data, mode, out jpeg, minWidth, minHeight, settings.Eighth, maxPixels);
+            else if ((minWidth > 0 || minHeight > 0) && settings.Eighth && JpegEighthDecoder.TryReadSize(data, out int w, out int h)
                 && (w + 7) / 8 >= minWidth && (h + 7) / 8 >= minHeight && JpegEighthDecoder.IsEighthScale(w, h, (w + 7) / 8, (h + 7) / 8))
                 JpegEighthDecoder.TryDecode(data, mode, out jpeg);
         }
@@ -425,8 +435,8 @@ public static class ImageDecoder
         return codec;
     }
 
-    private static ImageFileFormat? OwnFormat(ReadOnlySpan<byte> data) =>
-        PnmDecoder.IsPnm(data) ? ImageFileFormat.Pnm : TiffDecoder.IsTiff(data) ? ImageFileFormat.Tiff : null;
+    private static ImageFormat? OwnFormat(ReadOnlySpan<byte> data) =>
+        PnmDecoder.IsPnm(data) ? ImageFormat.Pnm : TiffDecoder.IsTiff(data) ? ImageFormat.Tiff : null;
 
     private static ImageFileInfo InfoOf(SKCodec codec)
     {
@@ -441,13 +451,13 @@ public static class ImageDecoder
             info.ColorType == SKColorType.Gray8);
     }
 
-    private static ImageFileFormat? ToFormat(SKEncodedImageFormat format) => format switch
+    private static ImageFormat? ToFormat(SKEncodedImageFormat format) => format switch
     {
-        SKEncodedImageFormat.Png => ImageFileFormat.Png,
-        SKEncodedImageFormat.Jpeg => ImageFileFormat.Jpeg,
-        SKEncodedImageFormat.Bmp => ImageFileFormat.Bmp,
-        SKEncodedImageFormat.Webp => ImageFileFormat.Webp,
-        SKEncodedImageFormat.Gif => ImageFileFormat.Gif,
+        SKEncodedImageFormat.Png => ImageFormat.Png,
+        SKEncodedImageFormat.Jpeg => ImageFormat.Jpeg,
+        SKEncodedImageFormat.Bmp => ImageFormat.Bmp,
+        SKEncodedImageFormat.Webp => ImageFormat.Webp,
+        SKEncodedImageFormat.Gif => ImageFormat.Gif,
         _ => null, // ICO, WBMP, ...: Skia reads them, but Keras's formats are the contract (WBMP sniffing is loose)
     };
 

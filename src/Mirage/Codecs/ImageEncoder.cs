@@ -4,21 +4,8 @@ using SkiaSharp;
 
 namespace Mirage.Codecs;
 
-/// <summary>The formats <see cref="ImageEncoder"/> writes (the save_format of Keras's flow methods; Keras's default is png).</summary>
-public enum ImageFormat
-{
-    /// <summary>Lossless PNG, 8 bits per channel; the quality argument is checked but has no effect.</summary>
-    Png,
-    /// <summary>Baseline JPEG; quality 1..100. Alpha is dropped without compositing.</summary>
-    Jpeg,
-    /// <summary>Lossy WebP; quality 1..100.</summary>
-    Webp,
-    /// <summary>Lossless WebP; quality 1..100 is the compression effort (higher = smaller, slower).</summary>
-    WebpLossless,
-}
-
 /// <summary>
-/// Writes 8-bit images (1, 3 or 4 channels) as PNG, JPEG or WebP, atomically (temp file in the same folder, then
+/// Writes 8-bit images (1, 3 or 4 channels) as PNG, JPEG or WebP (the <see cref="ImageFormat"/> values it writes), atomically (temp file in the same folder, then
 /// rename). 1 channel is written as 8-bit gray by PNG and JPEG and expanded to RGB for WebP; JPEG drops alpha
 /// (no compositing, as Pillow's convert('RGB')).
 /// </summary>
@@ -37,7 +24,7 @@ public static class ImageEncoder
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty or, with no <paramref name="format"/>, has an
     /// extension other than .png, .jpg, .jpeg, .webp; or the image has a channel count other than 1, 3, 4.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> is outside 1..100, or
-    /// <paramref name="format"/> is undefined.</exception>
+    /// <paramref name="format"/> is not one Mirage writes (Png, Jpeg, Webp, WebpLossless).</exception>
     /// <exception cref="IOException">The file cannot be written (the message names <paramref name="path"/>).</exception>
     public static void Save(Image<byte> image, string path, ImageFormat? format = null, int quality = DefaultQuality)
     {
@@ -55,7 +42,7 @@ public static class ImageEncoder
     /// <returns>The complete encoded file, a new array.</returns>
     /// <exception cref="ArgumentException">The image has a channel count other than 1, 3 or 4.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="quality"/> is outside 1..100, or
-    /// <paramref name="format"/> is undefined.</exception>
+    /// <paramref name="format"/> is not one Mirage writes (Png, Jpeg, Webp, WebpLossless).</exception>
     public static byte[] Encode(Image<byte> image, ImageFormat format, int quality = DefaultQuality)
     {
         ArgumentNullException.ThrowIfNull(image);
@@ -86,7 +73,9 @@ public static class ImageEncoder
         if (quality is < 1 or > 100)
             throw new ArgumentOutOfRangeException(nameof(quality), quality, "Quality must be between 1 and 100.");
         if (format is not (ImageFormat.Png or ImageFormat.Jpeg or ImageFormat.Webp or ImageFormat.WebpLossless))
-            throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown image format.");
+            throw new ArgumentOutOfRangeException(nameof(format), format, Enum.IsDefined(format)
+                ? $"Mirage reads {format} but writes only PNG, JPEG and WebP."
+                : "Unknown image format.");
         int c = image.Channels, w = image.Width, h = image.Height;
         if (c is not (1 or 3 or 4))
             throw new ArgumentException($"Cannot encode a {c}-channel image; expected 1 (gray), 3 (RGB) or 4 (RGBA) channels.", nameof(image));

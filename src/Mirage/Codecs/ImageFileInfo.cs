@@ -1,24 +1,5 @@
 namespace Mirage.Codecs;
 
-/// <summary>The encoded formats <see cref="ImageDecoder"/> reads.</summary>
-public enum ImageFileFormat
-{
-    /// <summary>PNG (8- and 16-bit; a 16-bit gray PNG is clipped at 255, as Pillow's mode I is).</summary>
-    Png,
-    /// <summary>JPEG (baseline and progressive; decoded by libjpeg-turbo when the system has it, else SkiaSharp).</summary>
-    Jpeg,
-    /// <summary>Windows bitmap.</summary>
-    Bmp,
-    /// <summary>WebP, lossy or lossless.</summary>
-    Webp,
-    /// <summary>GIF; only the first frame is read.</summary>
-    Gif,
-    /// <summary>Netpbm: PBM, PGM, PPM (P1–P6).</summary>
-    Pnm,
-    /// <summary>Baseline TIFF (strips; none, PackBits, LZW or Deflate).</summary>
-    Tiff,
-}
-
 /// <summary>
 /// What a file's header says, read without decoding pixels. <see cref="Width"/> and <see cref="Height"/> are the
 /// stored size (what Keras sees); <see cref="Orientation"/> is the EXIF orientation (1 = none, 1..8).
@@ -33,7 +14,7 @@ public enum ImageFileFormat
 public readonly record struct ImageFileInfo(
     int Width,
     int Height,
-    ImageFileFormat Format,
+    ImageFormat Format,
     int Orientation,
     bool HasAlpha,
     bool IsGrayscale)
@@ -42,7 +23,7 @@ public readonly record struct ImageFileInfo(
     public bool OrientationSwapsAxes => Orientation >= 5;
 
     /// <summary>Width in pixels as a viewer shows the image (after the EXIF orientation): the width
-    /// <see cref="ImageDecoder.Decode(string, ColorMode, bool, long)"/> gives with applyOrientation.</summary>
+    /// <see cref="ImageDecoder.Decode(string, ColorMode, bool, long, MirageConfiguration)"/> gives with applyOrientation.</summary>
     public int OrientedWidth => OrientationSwapsAxes ? Height : Width;
     /// <summary>Height in pixels as a viewer shows the image (after the EXIF orientation).</summary>
     public int OrientedHeight => OrientationSwapsAxes ? Width : Height;

@@ -31,17 +31,10 @@ internal static class JpegEighthDecoder
     private const int EndOfBlock = 128;
 
     /// <summary>
-    /// Whether <see cref="TurboJpeg.TryDecode"/> hands 1/8-scale decodes to this decoder (default true; false with
-    /// MIRAGE_DISABLE_EIGHTH_DECODER=1). Benchmarks switch it off on their thread to time libjpeg-turbo's own 1/8 decode.
+    /// The default of <see cref="MirageConfiguration.EighthScaleJpegDecoder"/>: true unless the environment variable
+    /// MIRAGE_DISABLE_EIGHTH_DECODER=1 (or true) was set at start-up.
     /// </summary>
-    public static bool Enabled
-    {
-        get => !t_disabled && EnabledByEnvironment;
-        set => t_disabled = !value; // for the calling thread only: tests and benchmarks run beside each other
-    }
-
-    private static readonly bool EnabledByEnvironment = Environment.GetEnvironmentVariable("MIRAGE_DISABLE_EIGHTH_DECODER") is not ("1" or "true");
-    [ThreadStatic] private static bool t_disabled;
+    internal static readonly bool EnabledByEnvironment = Environment.GetEnvironmentVariable("MIRAGE_DISABLE_EIGHTH_DECODER") is not ("1" or "true");
 
     /// <summary>
     /// True when tjDecompress2, asked for <paramref name="scaledWidth"/>×<paramref name="scaledHeight"/>, decodes at 1/8:

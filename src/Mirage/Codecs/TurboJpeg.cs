@@ -35,13 +35,12 @@ internal static unsafe class TurboJpeg
         return NativeLibrary.TryGetExport(lib, "tjDecompress2", out _) && NativeLibrary.TryGetExport(lib, "tjDecompressHeader3", out _);
     });
 
-    /// <summary>True when libturbojpeg.so.0 could be loaded (set MIRAGE_DISABLE_TURBOJPEG=1 to force SkiaSharp).</summary>
-    public static bool IsAvailable => !t_hiddenForTests && Available.Value;
+    /// <summary>True when libturbojpeg.so.0 could be loaded (set MIRAGE_DISABLE_TURBOJPEG=1 to force SkiaSharp). Whether
+    /// it decodes is the configuration's choice (<see cref="MirageConfiguration.JpegDecoder"/>, <see cref="DecodeSettings"/>).</summary>
+    public static bool IsAvailable => Available.Value;
 
-    /// <summary>Tests set this to see, on their own thread only, what a machine without libjpeg-turbo does.</summary>
-    [ThreadStatic] internal static bool t_hiddenForTests;
-
-    // A TurboJPEG handle is not thread-safe; one per thread, kept for the thread's life.
+    // A TurboJPEG handle is not thread-safe; one per thread, kept for the thread's life. A cache of a native resource,
+    // not a setting: which thread decodes never changes what is decoded.
     [ThreadStatic] private static HandleHolder? t_handle;
 
     private sealed class HandleHolder
@@ -79,7 +78,8 @@ internal static unsafe class TurboJpeg
     /// <param name="image">The decoded image (the caller owns it), or null when false is returned.</param>
     /// <param name="minWidth">Smallest acceptable width; 0 for a full-size decode.</param>
     /// <param name="minHeight">Smallest acceptable height; 0 for a full-size decode.</param>
-    /// <param name="ownEighthDecoder">Let Mirage's 1/8 decoder take a 1/8-scale request (same bytes, faster).</param>
+    /// <param name="ownEighthDecoder">Let Mirage's 1/8 decoder take a 1/8-scale request (same bytes, faster): the
+    /// configuration's <see cref="MirageConfiguration.EighthScaleJpegDecoder"/>.</param>
     /// <param name="maxPixels">A header claiming more pixels is not decoded here (false); Skia then reports it.</param>
     public static bool TryDecode(ReadOnlySpan<byte> data, ColorMode mode, out Image<byte>? image,
         int minWidth = 0, int minHeight = 0, bool ownEighthDecoder = true, long maxPixels = ImageDecoder.DefaultMaxPixels)
@@ -98,7 +98,7 @@ internal static unsafe class TurboJpeg
             var (fullWidth, fullHeight) = (width, height);
             (width, height) = ScaledSize(width, height, minWidth, minHeight);
             // At 1/8 Mirage's own decoder gives the same bytes about twice as fast (it skips AC codes in bulk).
-            if (ownEighthDecoder && JpegEighthDecoder.Enabled && JpegEighthDecoder.IsEighthScale(fullWidth, fullHeight, width, height)
+            if (ownEighthDecoder && JpegEighthDecoder.IsEighthScale(fullWidth, fullHeight, width, height)
                 && JpegEighthDecoder.TryDecode(data, mode, out image))
                 return true;
 

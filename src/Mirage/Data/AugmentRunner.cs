@@ -20,8 +20,18 @@ public sealed record AugmentOptions
     /// <summary>The run's seed: variant v of a source draws from RandomStream.For(seed, v, id of its relative path);
     /// default 0.</summary>
     public ulong Seed { get; init; }
-    /// <summary>Images processed in parallel; ≥ 1 (default 1). The outputs do not depend on it.</summary>
+    /// <summary>Images processed in parallel; ≥ 1 (default 1), at most the configuration's
+    /// <see cref="MirageConfiguration.MaxWorkers"/> (and never fewer than 1). The outputs do not depend on it.</summary>
     public int Workers { get; init; } = 1;
+    /// <summary>How the run runs (SIMD level, JPEG decoder, worker cap, warp tiling, pools); default
+    /// <see cref="MirageConfiguration.Default"/>. Not part of the run's recorded settings: it never changes an output's
+    /// bytes (except through the JPEG decoder, whose libraries agree on the files measured).</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public MirageConfiguration Configuration
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Configuration));
+    } = MirageConfiguration.Default;
     /// <summary>(height, width) to resize every source to before augmenting, or null (default) to keep each size.</summary>
     public (int Height, int Width)? TargetSize { get; init; }
     /// <summary>Pillow's filter for the resize to <see cref="TargetSize"/>; default nearest (Keras's).</summary>
@@ -128,7 +138,7 @@ public static class AugmentRunner
     public static AugmentSummary Run(string sourceDir, string outDir, TransformPipeline pipeline, AugmentOptions options, Action<int, int>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return Run(sourceDir, outDir, options, progress, () => new PipelineVariants(pipeline));
+        return Run(sourceDir, outDir, options, progress, () => new PipelineVariants(pipeline, options.Configuration));
     }
 
     /// <summary>Makes the variants of one source image: one maker per source, used by one thread.</summary>
@@ -169,10 +179,10 @@ public static class AugmentRunner
         }
     }
 
-    private sealed class PipelineVariants(TransformPipeline pipeline) : VariantMaker
+    private sealed class PipelineVariants(TransformPipeline pipeline, MirageConfiguration configuration) : VariantMaker
     {
         private readonly ParameterTape _tape = new();
-        private readonly RunScratch _scratch = new();
+        private readonly RunScratch _scratch = new(configuration);
         private Image<byte>? _output;
 
         public override Image<byte> Make(Image<byte> source, ref RandomStream random, out string parameters)
@@ -233,14 +243,14 @@ public static class AugmentRunner
         var skipped = new ConcurrentBag<BadFile>();
         int written = 0, alreadyDone = 0, done = 0;
         var load = new ImageLoadOptions(options.TargetSize ?? (1, 1), options.ColorMode, options.Interpolation, options.KeepAspectRatio, options.Decoder,
-            MaxPixels: options.MaxPixels);
+            MaxPixels: options.MaxPixels) { Configuration = options.Configuration };
         var encode = options.Encoder ?? ((img, stream, fmt) =>
             stream.Write(ImageEncoder.Encode(img, fmt, fmt == ImageFormat.Jpeg ? options.JpegQuality : ImageEncoder.DefaultQuality)));
         using var journal = new StreamWriter(new FileStream(manifestPath, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         var journalGate = new object();
         try
         {
-            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation }, i =>
+            Parallel.For(0, files.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Configuration.Workers(options.Workers)), CancellationToken = options.Cancellation }, i =>
             {
                 var outputs = plan[i];
                 var todo = Enumerable.Range(0, options.PerImage).Where(v => !manifest.ContainsKey(outputs[v])).ToArray();
@@ -306,7 +316,7 @@ public static class AugmentRunner
             try
             {
                 return options.Decoder is { } custom ? custom(path, options.ColorMode)
-                    : ImageDecoder.Decode(path, options.ColorMode, applyOrientation: false, options.MaxPixels);
+                    : ImageDecoder.Decode(path, options.ColorMode, applyOrientation: false, options.MaxPixels, options.Configuration);
             }
             catch (Exception e) when (BadFiles.IsBadInput(e))
             {

@@ -50,9 +50,13 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
     private BatchArray? _weights;
 
     private readonly BatchBufferPool<T> _pool;
+    /// <summary>Where the label and weight arrays come from (the flow's <see cref="MirageConfiguration.FloatPool"/>).</summary>
+    private readonly ArrayPool<float> _labelPool;
 
-    internal Batch(int epoch, int index, int capacity, ImageInfo sampleShape, DataFormat format, ClassMode mode, BatchBufferPool<T> pool)
+    internal Batch(int epoch, int index, int capacity, ImageInfo sampleShape, DataFormat format, ClassMode mode, BatchBufferPool<T> pool,
+        ArrayPool<float>? labelPool = null)
     {
+        _labelPool = labelPool ?? ArrayPool<float>.Shared;
         Epoch = epoch;
         Index = index;
         SampleShape = sampleShape;
@@ -122,11 +126,11 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
 
     internal void AddOutput(string name, int width, bool extra)
     {
-        var a = new BatchArray(name, width, ArrayPool<float>.Shared.Rent(Math.Max(1, IndexBuffer.Length * width)), 0);
+        var a = new BatchArray(name, width, _labelPool.Rent(Math.Max(1, IndexBuffer.Length * width)), 0);
         (extra ? _extras : _outputs).Add(a);
     }
 
-    internal void AddWeights() => _weights = new BatchArray("sample_weight", 1, ArrayPool<float>.Shared.Rent(Math.Max(1, IndexBuffer.Length)), 0);
+    internal void AddWeights() => _weights = new BatchArray("sample_weight", 1, _labelPool.Rent(Math.Max(1, IndexBuffer.Length)), 0);
 
     internal void Fill(LabelSet labels)
     {
@@ -156,9 +160,9 @@ public sealed class Batch<T> : IDisposable where T : unmanaged
         if (x is null) return;
         _pool.Return(x);
         if (Interlocked.Exchange(ref _indices, null) is { } i) ArrayPool<int>.Shared.Return(i);
-        foreach (var a in _outputs) ArrayPool<float>.Shared.Return(a.Buffer);
-        foreach (var a in _extras) ArrayPool<float>.Shared.Return(a.Buffer);
-        if (_weights is not null) ArrayPool<float>.Shared.Return(_weights.Buffer);
+        foreach (var a in _outputs) _labelPool.Return(a.Buffer);
+        foreach (var a in _extras) _labelPool.Return(a.Buffer);
+        if (_weights is not null) _labelPool.Return(_weights.Buffer);
         _outputs.Clear();
         _extras.Clear();
         _weights = null;

@@ -24,13 +24,19 @@ internal sealed class BatchBuilder<T> where T : unmanaged
     private readonly FlowOptions _options;
     private readonly SaveToDirWriter? _saver;
     private readonly BatchBufferPool<T> _buffers;
+    private readonly MirageConfiguration _configuration;
+    /// <summary>The configuration's <see cref="MirageConfiguration.FusedPath"/>, read once.</summary>
+    private readonly bool _fusedPath;
     private readonly ConcurrentDictionary<int, ConcurrentQueue<BadFile>> _skippedPerEpoch = new();
     private readonly ConcurrentDictionary<int, string> _knownBad = new();
     private readonly ConcurrentQueue<BadFile> _allSkipped = new();
     private long _fusedSamples;
 
-    public BatchBuilder(DataSource source, ISampleAugmenter? augmenter, FlowOptions options, ImageInfo sampleShape, DataFormat format, ulong seed)
+    public BatchBuilder(DataSource source, ISampleAugmenter? augmenter, FlowOptions options, ImageInfo sampleShape, DataFormat format, ulong seed,
+        MirageConfiguration configuration, int workers)
     {
+        _configuration = configuration;
+        _fusedPath = configuration.FusedPath;
         _source = source;
         _augmenter = augmenter;
         _pipeline = augmenter?.Pipeline;
@@ -41,7 +47,7 @@ internal sealed class BatchBuilder<T> where T : unmanaged
         // One batch's values (no more than the dataset holds); batches alive at once: prefetched, being built, and held
         // by a consumer or two.
         long batchValues = (long)Math.Min(options.BatchSize, Math.Max(1, source.Count)) * sampleShape.Length;
-        _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: options.Prefetch + options.Workers + 2);
+        _buffers = new BatchBufferPool<T>((int)Math.Min(Array.MaxLength, batchValues), keep: options.Prefetch + workers + 2);
         if (options.SaveToDir is { } dir)
             _saver = new SaveToDirWriter(dir, options.SavePrefix, options.SaveFormat, source.IsInputFile, options.SaveJpegQuality);
     }
@@ -51,8 +57,6 @@ internal sealed class BatchBuilder<T> where T : unmanaged
     public ulong Seed { get; }
     public IReadOnlyCollection<BadFile> SkippedFiles => _allSkipped;
     public long FusedSamples => Interlocked.Read(ref _fusedSamples);
-    /// <summary>See <see cref="BatchIterator{T}.DisableFusedPath"/>.</summary>
-    public bool DisableFusedPath { get; set; }
     public BatchBufferPool<T> Buffers => _buffers;
 
     /// <summary>The files skipped in <paramref name="epoch"/>, by dataset position, forgotten once taken.</summary>
@@ -71,14 +75,14 @@ internal sealed class BatchBuilder<T> where T : unmanaged
         int samples = order.Length, batchSize = _options.BatchSize;
         int start = batchIndex * batchSize, count = Math.Min(batchSize, samples - start);
         var labels = _source.Labels;
-        var batch = new Batch<T>(epoch, batchIndex, count, SampleShape, DataFormat, labels.Mode, _buffers);
-        using var scratch = new SampleScratch();
+        var batch = new Batch<T>(epoch, batchIndex, count, SampleShape, DataFormat, labels.Mode, _buffers, _configuration.FloatPool);
+        using var scratch = new SampleScratch(_configuration);
         try
         {
             foreach (var o in labels.Outputs) batch.AddOutput(o.Name, o.Width, extra: false);
             foreach (var o in labels.ExtraInputs) batch.AddOutput(o.Name, o.Width, extra: true);
             if (labels.SampleWeights is not null) batch.AddWeights();
-            var layout = DataFormat == DataFormat.ChannelsLast ? DataLayout.ChannelsLast : DataLayout.ChannelsFirst;
+            var layout = DataFormat;
             int good = 0;
             for (int i = 0; i < count; i++)
             {
@@ -117,10 +121,10 @@ internal sealed class BatchBuilder<T> where T : unmanaged
     /// Keras parameters without a pipeline runs its Sample, Apply and Standardize on the float image.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private bool Write(int index, int epoch, Span<T> slot, DataLayout layout, SampleScratch scratch)
+    private bool Write(int index, int epoch, Span<T> slot, DataFormat layout, SampleScratch scratch)
     {
         if (_pipeline is not null) return PipelineSample(index, epoch, slot, layout, scratch);
-        if (_augmenter is null && _source.ProvidesBytes && !DisableFusedPath && _saver is null)
+        if (_augmenter is null && _source.ProvidesBytes && _fusedPath && _saver is null)
         {
             if (!LoadSampleBytes(index, epoch, out var bytes)) return false;
             using (bytes) WriteBytes(bytes!, slot, layout);
@@ -152,11 +156,11 @@ internal sealed class BatchBuilder<T> where T : unmanaged
 
     /// <summary>
     /// One sample through the pipeline: its tape is drawn from (seed, epoch, index), then run from the decoded bytes
-    /// straight into the batch slot (<see cref="TransformPipeline.Run(ParameterTape, Image{byte}, Span{float}, DataLayout)"/>:
+    /// straight into the batch slot (<see cref="TransformPipeline.Run(ParameterTape, Image{byte}, Span{float}, DataFormat)"/>:
     /// the route its precision asks for, the fused plan on the byte route), or from floats for in-memory sources.
     /// False when the file was skipped as bad.
     /// </summary>
-    private bool PipelineSample(int index, int epoch, Span<T> slot, DataLayout layout, SampleScratch scratch)
+    private bool PipelineSample(int index, int epoch, Span<T> slot, DataFormat layout, SampleScratch scratch)
     {
         var random = StreamKeys.Sample(Seed, epoch, index);
         var tape = _pipeline!.Sample(ref random, _source.SampleShape, scratch.Tape);
@@ -170,13 +174,13 @@ internal sealed class BatchBuilder<T> where T : unmanaged
             if (!LoadSampleBytes(index, epoch, out var bytes)) return false;
             using (bytes)
             {
-                // DisableFusedPath and save_to_dir (which saves the float image) take the float route where it is a choice.
-                bool allowFusing = !DisableFusedPath && _saver is null;
+                // FusedPath = false and save_to_dir (which saves the float image) take the float route where it is a choice.
+                bool allowFusing = _fusedPath && _saver is null;
                 bool byteRoute;
                 if (_saver is not null)
                 {
                     var x = scratch.Output(SampleShape);
-                    byteRoute = TapeRunner.Run(tape, bytes!, x.Span, DataLayout.ChannelsLast, scratch.Run, allowFusing);
+                    byteRoute = TapeRunner.Run(tape, bytes!, x.Span, DataFormat.ChannelsLast, scratch.Run, allowFusing);
                     WriteSample(x, slot);
                     Save(x, index, epoch);
                 }
@@ -195,22 +199,23 @@ internal sealed class BatchBuilder<T> where T : unmanaged
         return true;
     }
 
-    /// <summary>What one batch build reuses from sample to sample: the tape, the plan's intermediate images, the float input and output.</summary>
-    private sealed class SampleScratch : IDisposable
+    /// <summary>What one batch build reuses from sample to sample: the tape, the plan's intermediate images and kernel
+    /// settings, the float input and output (from the configuration's pools).</summary>
+    private sealed class SampleScratch(MirageConfiguration configuration) : IDisposable
     {
         private Image<float>? _input, _output;
         public ParameterTape Tape { get; } = new();
-        public RunScratch Run { get; } = new();
+        public RunScratch Run { get; } = new(configuration);
 
         public Image<float> Input(ImageInfo info) => Reuse(ref _input, info);
         public Image<float> Output(ImageInfo info) => Reuse(ref _output, info);
 
-        private static Image<float> Reuse(ref Image<float>? image, ImageInfo info)
+        private Image<float> Reuse(ref Image<float>? image, ImageInfo info)
         {
             if (image is null || image.Info != info)
             {
                 image?.Dispose();
-                image = new Image<float>(info);
+                image = Image<float>.Rent(info, configuration.FloatPool);
             }
             return image;
         }
@@ -287,7 +292,7 @@ internal sealed class BatchBuilder<T> where T : unmanaged
 
     // ------------------------------------------------------------------ layout
 
-    private static void WriteBytes(Image<byte> src, Span<T> dst, DataLayout layout)
+    private static void WriteBytes(Image<byte> src, Span<T> dst, DataFormat layout)
     {
         if (typeof(T) == typeof(float)) Normalize.ToFloat(src, MemoryMarshal.Cast<T, float>(dst), layout, [1f], [0f]);
         else TapeRunner.CopyOut(src, MemoryMarshal.Cast<T, byte>(dst), layout);

@@ -58,8 +58,10 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
         SampleShape = pipeline is null ? source.SampleShape : OutputShape(pipeline, source.SampleShape);
         DataFormat = _options.DataFormat ?? generatorFormat ?? DataFormat.ChannelsLast;
         Seed = _options.Seed ?? BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
-        _builder = new BatchBuilder<T>(source, augmenter, _options, SampleShape, DataFormat, Seed);
-        _loader = new BatchLoader<T>(this, _options, Samples, Length, Seed,
+        Configuration = _options.Configuration ?? MirageConfiguration.Default;
+        int workers = Configuration.Workers(_options.Workers);
+        _builder = new BatchBuilder<T>(source, augmenter, _options, SampleShape, DataFormat, Seed, Configuration, workers);
+        _loader = new BatchLoader<T>(this, workers == _options.Workers ? _options : _options with { Workers = workers }, Samples, Length, Seed,
             (epoch, batchIndex, order, token) => _builder.Build(epoch, batchIndex, order, neverEmpty: false, token), EpochDelivered);
     }
 
@@ -283,15 +285,13 @@ public sealed class BatchIterator<T> : IEnumerable<Batch<T>>, IDisposable where 
     public long FusedSamples => _builder.FusedSamples;
 
     /// <summary>
-    /// Turns the fused path off, e.g. to compare the two: pipelines of <see cref="PipelinePrecision.FloatWithFusedWarps"/>
-    /// (ImageDataGenerator's) take the float route for every sample, and flows without augmentation convert on the
-    /// float image. (A <see cref="PipelinePrecision.Bytes"/> pipeline computes on bytes either way: that is its meaning.)
+    /// How this iterator runs: <see cref="FlowOptions.Configuration"/>, else the generator's, else
+    /// <see cref="MirageConfiguration.Default"/>. With <see cref="MirageConfiguration.FusedPath"/> off, pipelines of
+    /// <see cref="PipelinePrecision.FloatWithFusedWarps"/> (ImageDataGenerator's) take the float route for every sample,
+    /// and flows without augmentation convert on the float image (a <see cref="PipelinePrecision.Bytes"/> pipeline
+    /// computes on bytes either way: that is its meaning).
     /// </summary>
-    internal bool DisableFusedPath
-    {
-        get => _builder.DisableFusedPath;
-        set => _builder.DisableFusedPath = value;
-    }
+    public MirageConfiguration Configuration { get; }
 
     /// <summary>The pool this iterator's batches rent their image blocks from.</summary>
     internal BatchBufferPool<T> Buffers => _builder.Buffers;

@@ -282,7 +282,7 @@ public static class DataPipeline
             throw new ArgumentOutOfRangeException(nameof(o), o.TargetSize,
                 $"FileFlowOptions.TargetSize is (height, width) and both must be at least 1; got ({o.TargetSize.Height}, {o.TargetSize.Width}).");
         var load = new ImageLoadOptions(o.TargetSize, o.ColorMode, o.Interpolation, o.KeepAspectRatio, o.Decoder, o.ScaledDecode ?? false,
-            o.FineScaledDecode && o.ScaledDecode != false, o.MaxPixels);
+            o.FineScaledDecode && o.ScaledDecode != false, o.MaxPixels) { Configuration = o.Configuration ?? MirageConfiguration.Default };
         // A batch is one float block: refuse sizes it cannot hold now, not with an overflow at the first batch.
         long batchFloats = (long)o.BatchSize * load.SampleShape.Height * load.SampleShape.Width * load.SampleShape.Channels;
         if (batchFloats > Array.MaxLength)

@@ -36,6 +36,16 @@ public sealed record ImageLoadOptions(
     /// <summary>How many times the target a JPEG must be on both axes for <see cref="ScaledDecode"/> to shrink it.</summary>
     private int ScaledDecodeMinRatio => FineScaledDecode ? 1 : 2;
 
+    /// <summary>Which JPEG decoders run (<see cref="MirageConfiguration.JpegDecoder"/>,
+    /// <see cref="MirageConfiguration.EighthScaleJpegDecoder"/>); default <see cref="MirageConfiguration.Default"/>. A flow
+    /// sets it from its own configuration.</summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public MirageConfiguration Configuration
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Configuration));
+    } = MirageConfiguration.Default;
+
     /// <summary>Files whose header claims more pixels are refused before decoding; ≥ 1 (checked when set).</summary>
     /// <exception cref="ArgumentException">Set below 1.</exception>
     public long MaxPixels { get; init; } = CheckMaxPixels(MaxPixels);
@@ -97,8 +107,8 @@ public sealed record ImageLoadOptions(
         try
         {
             decoded = Decoder is { } custom ? custom(path, ColorMode)
-                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio, MaxPixels)
-                : ImageDecoder.Decode(path, ColorMode, applyOrientation: false, MaxPixels);
+                : ScaledDecode ? ImageDecoder.DecodeForTarget(path, ColorMode, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio, MaxPixels, Configuration)
+                : ImageDecoder.Decode(path, ColorMode, applyOrientation: false, MaxPixels, Configuration);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {
@@ -117,8 +127,8 @@ public sealed record ImageLoadOptions(
         Image<byte> decoded;
         try
         {
-            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio, MaxPixels)
-                : ImageDecoder.Decode(data, ColorMode, name, applyOrientation: false, MaxPixels);
+            decoded = ScaledDecode ? ImageDecoder.DecodeForTarget(data, ColorMode, name, TargetSize.Width, TargetSize.Height, ScaledDecodeMinRatio, MaxPixels, Configuration)
+                : ImageDecoder.Decode(data, ColorMode, name, applyOrientation: false, MaxPixels, Configuration);
         }
         catch (Exception e) when (BadFiles.IsBadInput(e))
         {

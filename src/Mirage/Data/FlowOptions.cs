@@ -84,6 +84,10 @@ public record FlowOptions
     /// <summary>JPEG quality (1..100) of the images save_to_dir writes when <see cref="SaveFormat"/> is JPEG. Default
     /// <see cref="ImageEncoder.DefaultQuality"/> (95); Keras saves at Pillow's default, 75.</summary>
     public int SaveJpegQuality { get; init; } = ImageEncoder.DefaultQuality;
+    /// <summary>How the flow runs (SIMD level, JPEG decoder, worker cap, warp tiling, fused path, pools); null (default)
+    /// takes the generator's <see cref="ImageDataGenerator.Configuration"/> when the flow comes from one, else
+    /// <see cref="MirageConfiguration.Default"/>.</summary>
+    public MirageConfiguration? Configuration { get; init; }
 }
 
 /// <summary>Options of flows that read files: target_size, color_mode, interpolation, classes, class_mode.</summary>

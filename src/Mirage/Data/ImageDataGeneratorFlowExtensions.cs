@@ -4,8 +4,8 @@ namespace Mirage.Data;
 
 /// <summary>Keras's flow, flow_from_directory and flow_from_dataframe on an <see cref="ImageDataGenerator"/>.</summary>
 /// <remarks>Each call builds a <see cref="BatchIterator{T}"/> that takes the generator's data_format (unless
-/// <see cref="FlowOptions.DataFormat"/> is set) and validation_split (unless <see cref="FlowOptions.ValidationSplit"/>
-/// is set). Dispose the iterator to stop its workers.</remarks>
+/// <see cref="FlowOptions.DataFormat"/> is set), validation_split (unless <see cref="FlowOptions.ValidationSplit"/>
+/// is set) and configuration (unless <see cref="FlowOptions.Configuration"/> is set). Dispose the iterator to stop its workers.</remarks>
 public static class ImageDataGeneratorFlowExtensions
 {
     /// <summary>flow(x, y): batches of augmented, standardized float images (x's layout is the generator's data_format).</summary>
@@ -32,7 +32,7 @@ public static class ImageDataGeneratorFlowExtensions
     /// <exception cref="ArgumentException">A length does not match x.</exception>
     public static BatchIterator<T> Flow<T>(this ImageDataGenerator generator, ImageArray x, float[]? y = null, FlowOptions? options = null,
         float[]? sampleWeight = null, IReadOnlyList<float[]>? extraInputs = null) where T : unmanaged
-        => DataPipeline.FromArrays<T>(x, y, ISampleAugmenter.Of(generator), options, sampleWeight, extraInputs,
+        => DataPipeline.FromArrays<T>(x, y, ISampleAugmenter.Of(generator), Configured(options ?? new FlowOptions(), generator), sampleWeight, extraInputs,
             generator.Options.DataFormat, generator.Options.ValidationSplit);
 
     /// <summary>flow_from_directory(directory, target_size, color_mode, classes, class_mode, …).</summary>
@@ -52,7 +52,7 @@ public static class ImageDataGeneratorFlowExtensions
     /// <exception cref="DirectoryNotFoundException">The folder, or a listed class folder, does not exist.</exception>
     public static BatchIterator<T> FlowFromDirectory<T>(this ImageDataGenerator generator, string directory, DirectoryFlowOptions? options = null)
         where T : unmanaged
-        => DataPipeline.FromDirectory<T>(directory, ISampleAugmenter.Of(generator), options, generator.Options.DataFormat, generator.Options.ValidationSplit);
+        => DataPipeline.FromDirectory<T>(directory, ISampleAugmenter.Of(generator), Configured(options ?? new DirectoryFlowOptions(), generator), generator.Options.DataFormat, generator.Options.ValidationSplit);
 
     /// <summary>flow_from_dataframe over an in-code table.</summary>
     /// <param name="generator">Augments and standardizes each sample.</param>
@@ -70,7 +70,7 @@ public static class ImageDataGeneratorFlowExtensions
     /// <exception cref="ArgumentException">A named column is missing or the class_mode does not fit the columns.</exception>
     public static BatchIterator<T> FlowFromDataFrame<T>(this ImageDataGenerator generator, Table table, TableFlowOptions? options = null)
         where T : unmanaged
-        => DataPipeline.FromTable<T>(table, ISampleAugmenter.Of(generator), options, generator.Options.DataFormat, generator.Options.ValidationSplit);
+        => DataPipeline.FromTable<T>(table, ISampleAugmenter.Of(generator), Configured(options ?? new TableFlowOptions(), generator), generator.Options.DataFormat, generator.Options.ValidationSplit);
 
     /// <summary>flow_from_dataframe over a CSV file (header row; see <see cref="Table.FromCsv"/>).</summary>
     /// <param name="generator">Augments and standardizes each sample.</param>
@@ -80,4 +80,10 @@ public static class ImageDataGeneratorFlowExtensions
     /// <exception cref="ArgumentException">A named column is missing or the class_mode does not fit the columns.</exception>
     public static BatchIterator<float> FlowFromCsv(this ImageDataGenerator generator, string csvPath, TableFlowOptions? options = null)
         => generator.FlowFromDataFrame<float>(Table.FromCsv(csvPath), options);
+
+    /// <summary>The flow's options with the generator's configuration where they name none.</summary>
+    private static TOptions Configured<TOptions>(TOptions options, ImageDataGenerator generator) where TOptions : FlowOptions =>
+        options.Configuration is not null || ReferenceEquals(generator.Configuration, MirageConfiguration.Default)
+            ? options
+            : (TOptions)(options with { Configuration = generator.Configuration });
 }

@@ -25,19 +25,6 @@ internal sealed class SaveToDirWriter
         _quality = format == ImageFormat.Jpeg ? jpegQuality : ImageEncoder.DefaultQuality; // the JPEG option only
     }
 
-    /// <summary>
-    /// Encodes and writes. Tests replace it for their own thread only (tests run in parallel, and a process-wide
-    /// replacement caught other tests' saves).
-    /// </summary>
-    internal static Action<Image<byte>, string, ImageFormat, int> Encode
-    {
-        get => t_encode ?? DefaultEncode;
-        set => t_encode = value == DefaultEncode ? null : value;
-    }
-
-    private static readonly Action<Image<byte>, string, ImageFormat, int> DefaultEncode = (img, path, fmt, quality) => ImageEncoder.Save(img, path, fmt, quality);
-    [ThreadStatic] private static Action<Image<byte>, string, ImageFormat, int>? t_encode;
-
     public static string Extension(ImageFormat format) => format switch
     {
         ImageFormat.Png => "png",
@@ -55,16 +42,7 @@ internal sealed class SaveToDirWriter
             hash = (hash + 1) % 10_000_000;
         } while (_isInput(path)); // never overwrite an input file
         using var image = ToViewable(x);
-        string temp = Path.Combine(_dir, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            Encode(image, temp, _format, _quality);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        ImageEncoder.Save(image, path, _format, _quality); // atomic: AtomicFile's temp file, then a rename over the target
         return path;
     }
 

@@ -60,15 +60,31 @@ public sealed class ImageDataGenerator
     /// <summary>
     /// A generator from a JSON config: Keras's dict (<c>{"rotation_range": 40, "horizontal_flip": true}</c>, see
     /// <see cref="ImageDataGeneratorOptions.FromJson"/>) or a pipeline config (<c>{"transforms": [...]}</c>, see
-    /// <see cref="PipelineConfig"/>). <paramref name="source"/> (a file name, "--config", …) starts every error message.
+    /// <see cref="PipelineConfig"/>). <paramref name="source"/> (a file name, "--config", …) starts every error message;
+    /// <paramref name="configuration"/> (null: <see cref="MirageConfiguration.Default"/>) is how its flows run.
     /// </summary>
-    public static ImageDataGenerator FromJson(string json, string source = "config")
+    public static ImageDataGenerator FromJson(string json, string source = "config", MirageConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(json);
+        configuration ??= MirageConfiguration.Default;
         return PipelineConfig.IsPipelineConfig(json)
-            ? new ImageDataGenerator(TransformPipeline.FromJson(json, source: source))
-            : new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(json, source));
+            ? new ImageDataGenerator(TransformPipeline.FromJson(json, source: source)) { Configuration = configuration }
+            : new ImageDataGenerator(ImageDataGeneratorOptions.FromJson(json, source)) { Configuration = configuration };
     }
+
+    /// <summary>
+    /// How this generator's flows run (SIMD level, JPEG decoder, worker cap, warp tiling, fused path, pools), unless a
+    /// flow's <see cref="Data.FlowOptions.Configuration"/> says otherwise; default <see cref="MirageConfiguration.Default"/>.
+    /// Set it when making the generator: <c>new ImageDataGenerator(options) { Configuration = c }</c>. Two generators
+    /// with different configurations run side by side, each with its own.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Set to null.</exception>
+    public MirageConfiguration Configuration
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(Configuration));
+    } = MirageConfiguration.Default;
+
 
     /// <summary>The options in force, after Keras's implied flags (zca_whitening turns featurewise_center on, …).
     /// A generator built from a pipeline has Keras's defaults here, with its data_format and validation_split.</summary>

@@ -28,13 +28,14 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     /// dimension below 1 is refused.</param>
     /// <exception cref="ArgumentOutOfRangeException">A dimension of <paramref name="info"/> is less than 1.</exception>
     /// <exception cref="OverflowException">The value count does not fit in an <see cref="int"/>.</exception>
-    public Image(ImageInfo info) : this(info, clear: true, slack: 0) { }
+    public Image(ImageInfo info) : this(info, clear: true, slack: 0, ArrayPool<T>.Shared) { }
 
-    private Image(ImageInfo info, bool clear, int slack)
+    private Image(ImageInfo info, bool clear, int slack, ArrayPool<T> pool)
     {
         info = ImageInfo.Create(info.Height, info.Width, info.Channels);
         Info = info;
-        _buffer = ArrayPool<T>.Shared.Rent(info.Length + slack);
+        _pool = pool;
+        _buffer = pool.Rent(info.Length + slack);
         if (clear) Span.Clear(); // pooled arrays hold old data; a new image starts at zero
     }
 
@@ -42,7 +43,14 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     /// An image whose values are NOT cleared (the pool's old data), for a caller that overwrites every value; with
     /// <paramref name="slack"/> spare values after it, so <see cref="SetOffset"/> can move its start.
     /// </summary>
-    internal static Image<T> Uninitialized(ImageInfo info, int slack = 0) => new(info, clear: false, slack);
+    internal static Image<T> Uninitialized(ImageInfo info, int slack = 0) => new(info, clear: false, slack, ArrayPool<T>.Shared);
+
+    /// <summary>An uninitialized image over a buffer of <paramref name="pool"/> (a <see cref="MirageConfiguration"/>'s),
+    /// returned there on dispose.</summary>
+    internal static Image<T> Uninitialized(ImageInfo info, ArrayPool<T> pool) => new(info, clear: false, slack: 0, pool);
+
+    /// <summary>A zero-filled image over a buffer of <paramref name="pool"/>, returned there on dispose.</summary>
+    internal static Image<T> Rent(ImageInfo info, ArrayPool<T> pool) => new(info, clear: true, slack: 0, pool);
 
     /// <summary>
     /// Moves the image's first value to index <paramref name="offset"/> of its buffer (within the slack it was made
@@ -80,10 +88,11 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     {
         Info = info;
         _buffer = data;
-        _pooled = pooled;
+        _pool = pooled ? ArrayPool<T>.Shared : null;
     }
 
-    private readonly bool _pooled = true;
+    /// <summary>Where the buffer goes back on dispose; null for a wrapped array (the caller's).</summary>
+    private readonly ArrayPool<T>? _pool;
     private int _offset;
 
     /// <summary>The shape, (H, W, C); fixed for the image's lifetime.</summary>
@@ -181,14 +190,15 @@ public sealed class Image<T> : IDisposable where T : unmanaged
     }
 
     /// <summary>
-    /// Returns a pooled buffer to <see cref="ArrayPool{T}.Shared"/> (a <see cref="Wrap"/>ped array stays the caller's).
+    /// Returns a pooled buffer to its pool, <see cref="ArrayPool{T}.Shared"/> for every image user code makes (a
+    /// <see cref="Wrap"/>ped array stays the caller's).
     /// Safe to call more than once, from any thread; afterwards every access to the values throws
     /// <see cref="ObjectDisposedException"/>. Spans taken earlier must no longer be used.
     /// </summary>
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, null);
-        if (buffer is not null && _pooled) ArrayPool<T>.Shared.Return(buffer);
+        if (buffer is not null) _pool?.Return(buffer);
     }
 
     /// <summary>The element type and shape, e.g. <c>Image&lt;Byte&gt; 224x224x3</c>.</summary>

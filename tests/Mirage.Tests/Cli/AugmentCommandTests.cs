@@ -54,6 +54,32 @@ public class AugmentCommandTests
     }
 
     [Fact]
+    public void SimdAndDecoderOptionsBuildTheRunsConfigurationAndKeepTheBytes()
+    {
+        using var t = Tree();
+        File.WriteAllText(t["pipeline.json"], """{"transforms": [{"name": "rotate", "degrees": 40}, {"name": "horizontal_flip"}]}""");
+        string[] Args(string outDir, params string[] extra) =>
+            [t["src"], t[outDir], "--config", t["pipeline.json"], "--per-image", "2", "--seed", "3", .. extra];
+        var auto = Run(Args("auto"));
+        Assert.True(auto.Code == 0, auto.Err);
+        var scalar = Run(Args("scalar", "--simd", "scalar", "--jpeg-decoder", "skiasharp"));
+        Assert.True(scalar.Code == 0, scalar.Err);
+        var a = AugmentRunnerTests.Snapshot(t["auto"]);
+        var s = AugmentRunnerTests.Snapshot(t["scalar"]);
+        Assert.Equal(a.Keys.Order(), s.Keys.Order());
+        foreach (var k in a.Keys) Assert.True(a[k].SequenceEqual(s[k]), $"{k} differs between --simd auto and scalar");
+        // Not recorded in the run's settings: a resume with another SIMD level is the same run.
+        Assert.Equal(0, Run(Args("auto", "--simd", "vector128")).Code);
+
+        var bad = Run(Args("bad", "--simd", "avx512"));
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("--simd expects one of auto, vector256, vector128, scalar", bad.Err);
+        bad = Run(Args("bad", "--jpeg-decoder", "pillow"));
+        Assert.NotEqual(0, bad.Code);
+        Assert.Contains("--jpeg-decoder expects auto, libjpeg-turbo or skiasharp; got 'pillow'", bad.Err);
+    }
+
+    [Fact]
     public void ManifestReplaysExactlyAndRerunDoesNoWork()
     {
         using var t = Tree();

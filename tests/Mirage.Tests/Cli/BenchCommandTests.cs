@@ -154,7 +154,7 @@ public class BenchCommandTests
             }
             var lines = File.ReadAllLines(log);
             string span = System.Runtime.Intrinsics.X86.Avx2.IsSupported ? "WarpAffine:BilinearSpanAvx2[" : "WarpAffine:BilinearSpan128";
-            foreach (var method in new[] { "BatchBuilder`1[float]:Build(", "WarpAffine:ApplyToFloat(Mirage.Imaging.Image`1[byte],System.Span`1[float],int,int,int,byref,byref,System.ReadOnlySpan`1[float],System.ReadOnlySpan`1[float],int)",
+            foreach (var method in new[] { "BatchBuilder`1[float]:Build(", "WarpAffine:ApplyToFloat(Mirage.Imaging.Image`1[byte],System.Span`1[float],int,int,int,byref,byref,System.ReadOnlySpan`1[float],System.ReadOnlySpan`1[float],byref)", // the KernelSettings overload
                          "WarpAffine:ByteBand(", "WarpAffine:ByteRow(",
                          "WarpAffine:BilinearSpan(", span, "RowConverter:ChannelsLast(", "Resize:Nearest(" })
             {

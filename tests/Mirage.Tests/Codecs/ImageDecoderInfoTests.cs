@@ -6,15 +6,15 @@ namespace Mirage.Tests.Codecs;
 public sealed class ImageDecoderInfoTests
 {
     [Theory]
-    [InlineData("rgb.png", ImageFileFormat.Png, false, false)]
-    [InlineData("rgba.png", ImageFileFormat.Png, true, false)]
-    [InlineData("gray.png", ImageFileFormat.Png, false, true)]
-    [InlineData("q90_420.jpg", ImageFileFormat.Jpeg, false, false)]
-    [InlineData("gray.jpg", ImageFileFormat.Jpeg, false, true)]
-    [InlineData("rgb.bmp", ImageFileFormat.Bmp, false, false)]
-    [InlineData("lossless_rgba.webp", ImageFileFormat.Webp, true, false)]
-    [InlineData("anim.gif", ImageFileFormat.Gif, false, false)]
-    public void ReadInfo_reports_size_format_and_alpha(string file, ImageFileFormat format, bool alpha, bool gray)
+    [InlineData("rgb.png", ImageFormat.Png, false, false)]
+    [InlineData("rgba.png", ImageFormat.Png, true, false)]
+    [InlineData("gray.png", ImageFormat.Png, false, true)]
+    [InlineData("q90_420.jpg", ImageFormat.Jpeg, false, false)]
+    [InlineData("gray.jpg", ImageFormat.Jpeg, false, true)]
+    [InlineData("rgb.bmp", ImageFormat.Bmp, false, false)]
+    [InlineData("lossless_rgba.webp", ImageFormat.Webp, true, false)]
+    [InlineData("anim.gif", ImageFormat.Gif, false, false)]
+    public void ReadInfo_reports_size_format_and_alpha(string file, ImageFormat format, bool alpha, bool gray)
     {
         var info = ImageDecoder.ReadInfo(CodecFixtures.PathOf(file));
         Assert.Equal((39, 25, format, 1), (info.Width, info.Height, info.Format, info.Orientation));

@@ -55,7 +55,7 @@ public sealed class ImageEncoderTests(ITestOutputHelper output) : IDisposable
         using var image = Photo(mode);
         string path = Path.Combine(_folder, "out.webp");
         ImageEncoder.Save(image, path, quality: 90);
-        Assert.Equal(ImageFileFormat.Webp, ImageDecoder.ReadInfo(path).Format);
+        Assert.Equal(ImageFormat.Webp, ImageDecoder.ReadInfo(path).Format);
         using var back = ImageDecoder.Decode(path, mode);
         // Lossy WebP replaces the colour under fully transparent pixels (invisible), so compare visible pixels only.
         long sum = 0, n = 0;
@@ -101,9 +101,9 @@ public sealed class ImageEncoderTests(ITestOutputHelper output) : IDisposable
     public void Encode_in_memory_produces_each_format()
     {
         using var image = Photo(ColorMode.Rgb);
-        Assert.Equal(ImageFileFormat.Png, ImageDecoder.ReadInfo(ImageEncoder.Encode(image, ImageFormat.Png), "m").Format);
-        Assert.Equal(ImageFileFormat.Jpeg, ImageDecoder.ReadInfo(ImageEncoder.Encode(image, ImageFormat.Jpeg, 80), "m").Format);
-        Assert.Equal(ImageFileFormat.Webp, ImageDecoder.ReadInfo(ImageEncoder.Encode(image, ImageFormat.Webp, 80), "m").Format);
+        Assert.Equal(ImageFormat.Png, ImageDecoder.ReadInfo(ImageEncoder.Encode(image, ImageFormat.Png), "m").Format);
+        Assert.Equal(ImageFormat.Jpeg, ImageDecoder.ReadInfo(ImageEncoder.Encode(image, ImageFormat.Jpeg, 80), "m").Format);
+        Assert.Equal(ImageFormat.Webp, ImageDecoder.ReadInfo(ImageEncoder.Encode(image, ImageFormat.Webp, 80), "m").Format);
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class ImageEncoderTests(ITestOutputHelper output) : IDisposable
         using var image = Photo(ColorMode.Rgb);
         string path = Path.Combine(_folder, "actually-a-png.jpg");
         ImageEncoder.Save(image, path, ImageFormat.Png);
-        Assert.Equal(ImageFileFormat.Png, ImageDecoder.ReadInfo(path).Format);
+        Assert.Equal(ImageFormat.Png, ImageDecoder.ReadInfo(path).Format);
     }
 
     [Theory]
@@ -145,6 +145,23 @@ public sealed class ImageEncoderTests(ITestOutputHelper output) : IDisposable
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Save(image, Path.Combine(_folder, "q.jpg"), quality: quality));
         Assert.Equal("quality", e.ParamName);
         Assert.Equal("quality", Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Encode(image, ImageFormat.Webp, quality)).ParamName);
+        Assert.Empty(Directory.GetFiles(_folder));
+    }
+
+    [Theory]
+    [InlineData(ImageFormat.Bmp)]
+    [InlineData(ImageFormat.Gif)]
+    [InlineData(ImageFormat.Pnm)]
+    [InlineData(ImageFormat.Tiff)]
+    public void Read_only_formats_are_refused_by_name(ImageFormat format)
+    {
+        // One ImageFormat for what is read and what is written: the formats only the decoder knows say so.
+        using var image = Photo(ColorMode.Rgb);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Save(image, Path.Combine(_folder, "x.png"), format));
+        Assert.Equal("format", e.ParamName);
+        Assert.Contains($"Mirage reads {format} but writes only PNG, JPEG and WebP", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Encode(image, format));
+        Assert.Contains("Unknown image format", Assert.Throws<ArgumentOutOfRangeException>(() => ImageEncoder.Encode(image, (ImageFormat)42)).Message);
         Assert.Empty(Directory.GetFiles(_folder));
     }
 

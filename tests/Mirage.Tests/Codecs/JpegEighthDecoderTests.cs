@@ -199,26 +199,25 @@ public class JpegEighthDecoderTests
         using var oracle = Oracle(jpeg, ColorMode.Rgb)!;
         string dir = Path.Combine(Path.GetTempPath(), $"mirage-eighth-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        TurboJpeg.t_hiddenForTests = true; // this thread only
+        var skia = SkiaFallbackTests.Skia; // what a machine without libjpeg-turbo decodes with
         try
         {
-            Assert.Equal("SkiaSharp", ImageDecoder.JpegDecoder);
+            Assert.Equal("SkiaSharp", skia.JpegDecoderName);
             string big = Path.Combine(dir, "big.jpg");
             File.WriteAllBytes(big, jpeg);
-            using (var viaSkiaMachine = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 224, 160))
+            using (var viaSkiaMachine = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 224, 160, configuration: skia))
                 Assert.True(viaSkiaMachine.Span.SequenceEqual(oracle.Span), "1/8 without libjpeg-turbo differs from libjpeg-turbo's 1/8");
-            using (var atLeast = ImageDecoder.DecodeAtLeast(big, ColorMode.Rgb, 250, 188))
+            using (var atLeast = ImageDecoder.DecodeAtLeast(big, ColorMode.Rgb, 250, 188, configuration: skia))
                 Assert.True(atLeast.Span.SequenceEqual(oracle.Span), "DecodeAtLeast without libjpeg-turbo differs from libjpeg-turbo's 1/8");
             // 1/8 would not cover the target: full size (SkiaSharp), then the caller resizes.
-            using (var full = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 300, 200))
+            using (var full = ImageDecoder.DecodeForTarget(big, ColorMode.Rgb, 300, 200, configuration: skia))
                 Assert.Equal((1500, 2000), (full.Height, full.Width));
             // A file the decoder refuses (progressive) also decodes at full size.
-            using (var refused = ImageDecoder.DecodeForTarget(Path.Combine(FixtureDir, "refuse-progressive.jpg"), ColorMode.Rgb, 4, 4))
+            using (var refused = ImageDecoder.DecodeForTarget(Path.Combine(FixtureDir, "refuse-progressive.jpg"), ColorMode.Rgb, 4, 4, configuration: skia))
                 Assert.Equal((61, 47), (refused.Height, refused.Width));
         }
         finally
         {
-            TurboJpeg.t_hiddenForTests = false;
             Directory.Delete(dir, recursive: true);
         }
     }

@@ -12,11 +12,11 @@ namespace Mirage.Tests.Codecs;
 public class PnmTiffDecoderTests
 {
     [Theory]
-    [InlineData("rgb.ppm", ImageFileFormat.Pnm)]
-    [InlineData("gray16.pgm", ImageFileFormat.Pnm)]
-    [InlineData("rgb_lzw.tif", ImageFileFormat.Tiff)]
-    [InlineData("gray16_be.tif", ImageFileFormat.Tiff)]
-    public void ReadInfoGivesTheSize(string file, ImageFileFormat format)
+    [InlineData("rgb.ppm", ImageFormat.Pnm)]
+    [InlineData("gray16.pgm", ImageFormat.Pnm)]
+    [InlineData("rgb_lzw.tif", ImageFormat.Tiff)]
+    [InlineData("gray16_be.tif", ImageFormat.Tiff)]
+    public void ReadInfoGivesTheSize(string file, ImageFormat format)
     {
         var info = ImageDecoder.ReadInfo(CodecFixtures.PathOf(file));
         Assert.Equal((39, 25, format), (info.Width, info.Height, info.Format));

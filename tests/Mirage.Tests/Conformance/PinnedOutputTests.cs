@@ -245,8 +245,8 @@ public class PinnedOutputTests
             Seed = 17,
             Epochs = 2,
             Workers = workers,
+            Configuration = fused ? null : new MirageConfiguration { FusedPath = false },
         });
-        it.DisableFusedPath = !fused;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach (var b in it)
             using (b)

@@ -62,8 +62,8 @@ public class FusedPathTests
             Epochs = 2,
             Workers = workers,
             DataFormat = format,
+            Configuration = fused ? null : new MirageConfiguration { FusedPath = false },
         });
-        it.DisableFusedPath = !fused;
         return it;
     }
 
@@ -253,11 +253,11 @@ public class FusedPathTests
         using var t = Tree(perClass: 3);
         var opts = new DirectoryFlowOptions { TargetSize = (H, W), BatchSize = 4, Seed = 3, Epochs = 1, DataFormat = DataFormat.ChannelsFirst };
         using var fast = DataPipeline.FromDirectory<float>(t.Path, null, opts);
-        using var exact = DataPipeline.FromDirectory<float>(t.Path, null, opts);
-        exact.DisableFusedPath = true;
+        using var exact = DataPipeline.FromDirectory<float>(t.Path, null, opts with { Configuration = new MirageConfiguration { FusedPath = false } });
         var a = All(fast);
         var b = All(exact);
         Assert.Equal(6, fast.FusedSamples);
+        Assert.Equal(0, exact.FusedSamples); // its configuration's FusedPath = false was honoured
         for (int k = 0; k < a.Count; k++) Assert.Equal(b[k].X, a[k].X);
     }
 

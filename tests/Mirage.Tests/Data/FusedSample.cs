@@ -63,7 +63,7 @@ internal sealed class FusedSample
     }
 
     /// <summary>Warps <paramref name="src"/> with <paramref name="m"/> into a float slot with the preset's scale/offset (what the fused route's last pass does).</summary>
-    public void WriteFloat(Image<byte> src, in AffineMatrix m, Span<float> dst, DataLayout layout)
+    public void WriteFloat(Image<byte> src, in AffineMatrix m, Span<float> dst, DataFormat layout)
     {
         if (m.IsIdentity) Normalize.ToFloat(src, dst, layout, Scale, Offset);
         else WarpAffine.ApplyToFloat(src, dst, layout, m, Warp, Scale, Offset);

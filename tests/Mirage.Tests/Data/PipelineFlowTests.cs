@@ -66,7 +66,7 @@ public class PipelineFlowTests
             using var it = Flow<float>(g, t.Path, workers: 0, format);
             Assert.Equal(ImageInfo.Create(96, 96, 3), it.SampleShape); // random_resized_crop's size, not the target's
             var load = ((FileSource)it.Source).LoadOptions;
-            var layout = format == DataFormat.ChannelsLast ? DataLayout.ChannelsLast : DataLayout.ChannelsFirst;
+            var layout = format;
             var batches = All(it);
             Assert.Equal(2 * 3, batches.Count);
             Assert.Equal(2 * 12, it.FusedSamples); // bytes precision: every sample took the byte route

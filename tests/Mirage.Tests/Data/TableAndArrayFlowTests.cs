@@ -137,39 +137,30 @@ public class TableAndArrayFlowTests
     public void SaveToDirUsesKerasNamingWritesAtomicallyAndNeverOverwritesInputs()
     {
         using var t = Files("cls/in.png");
-        var saved = new List<string>();
-        var previous = SaveToDirWriter.Encode;
-        SaveToDirWriter.Encode = (img, path, fmt, quality) =>
+        var outDir = t["out"];
+        using var it = DataPipeline.FromDirectory<float>(t.Path, new FakeAugmenter(), new DirectoryFlowOptions
         {
-            Assert.Equal(95, quality); // ImageEncoder.DefaultQuality: SaveJpegQuality unset
-            Assert.StartsWith(".", Path.GetFileName(path)); // written under a temp name, then renamed
-            lock (saved) saved.Add(path);
-            File.WriteAllBytes(path, img.Span.ToArray());
-        };
-        try
-        {
-            var outDir = t["out"];
-            using var it = DataPipeline.FromDirectory<float>(t.Path, new FakeAugmenter(), new DirectoryFlowOptions
-            {
-                TargetSize = (1, 1), Decoder = FakeCodec.Decode, Seed = 4, SaveToDir = outDir, SavePrefix = "aug", SaveFormat = global::Mirage.Codecs.ImageFormat.Jpeg,
-            });
-            it.GetBatch(0).Dispose();
-            it.GetBatch(0).Dispose(); // same seed, epoch and index: same name, replaced atomically
-            var files = Directory.GetFiles(outDir);
-            var name = Assert.Single(files);
-            Assert.Matches(@"^aug_0_\d{1,7}\.jpeg$", Path.GetFileName(name));
-            Assert.Equal(2, saved.Count);
+            TargetSize = (1, 1), Decoder = FakeCodec.Decode, Seed = 4, SaveToDir = outDir, SavePrefix = "aug", SaveFormat = global::Mirage.Codecs.ImageFormat.Jpeg,
+        });
+        float[] x;
+        using (var b = it.GetBatch(0)) x = b.X.ToArray();
+        var first = File.ReadAllBytes(Assert.Single(Directory.GetFiles(outDir)));
+        it.GetBatch(0).Dispose(); // same seed, epoch and index: same name, replaced atomically
+        // One file, no temp file left beside it (the write goes through AtomicFile once: a temp name, then a rename).
+        var name = Assert.Single(Directory.GetFiles(outDir, "*", SearchOption.AllDirectories));
+        Assert.Matches(@"^aug_0_\d{1,7}\.jpeg$", Path.GetFileName(name));
+        // What ImageEncoder writes for the saved sample (array_to_img scaling) at its default quality, 95: SaveJpegQuality unset.
+        using var sample = Image<float>.Wrap(x, 1, 1, 3);
+        using var viewable = SaveToDirWriter.ToViewable(sample);
+        var expected = global::Mirage.Codecs.ImageEncoder.Encode(viewable, global::Mirage.Codecs.ImageFormat.Jpeg, 95);
+        Assert.Equal(expected, File.ReadAllBytes(name));
+        Assert.Equal(expected, first);
 
-            // Saving into the input folder with a name that collides with an input picks another hash.
-            var writer = new SaveToDirWriter(t["cls"], "in", global::Mirage.Codecs.ImageFormat.Png, p => p == Path.GetFullPath(t["cls/in_0_5.png"]));
-            using var img = new Image<float>(1, 1, 3);
-            var path = writer.Save(img, 0, 5);
-            Assert.EndsWith("in_0_6.png", path);
-        }
-        finally
-        {
-            SaveToDirWriter.Encode = previous;
-        }
+        // Saving into the input folder with a name that collides with an input picks another hash.
+        var writer = new SaveToDirWriter(t["cls"], "in", global::Mirage.Codecs.ImageFormat.Png, p => p == Path.GetFullPath(t["cls/in_0_5.png"]));
+        using var img = new Image<float>(1, 1, 3);
+        var path = writer.Save(img, 0, 5);
+        Assert.EndsWith("in_0_6.png", path);
     }
 
     [Fact]

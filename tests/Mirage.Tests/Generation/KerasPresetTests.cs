@@ -95,11 +95,11 @@ public class KerasPresetTests
     }
 
     [Theory]
-    [InlineData("reference", DataLayout.ChannelsLast)]
-    [InlineData("featurewise", DataLayout.ChannelsFirst)]
-    [InlineData("order0-reflect", DataLayout.ChannelsLast)]
-    [InlineData("none", DataLayout.ChannelsFirst)]
-    public void TheByteRouteIsOneWarpWithKerassMatrixFlipsFoldedAndStandardizeAsScaleOffset(string config, DataLayout layout)
+    [InlineData("reference", DataFormat.ChannelsLast)]
+    [InlineData("featurewise", DataFormat.ChannelsFirst)]
+    [InlineData("order0-reflect", DataFormat.ChannelsLast)]
+    [InlineData("none", DataFormat.ChannelsFirst)]
+    public void TheByteRouteIsOneWarpWithKerassMatrixFlipsFoldedAndStandardizeAsScaleOffset(string config, DataFormat layout)
     {
         var (g, shape) = Config(config);
         using var bytes = ImageConvert.ToByte(Pattern(shape, 5));
@@ -174,7 +174,7 @@ public class KerasPresetTests
         {
             var random = RandomStream.For(1, 0, i);
             g.Pipeline.Sample(ref random, shape, tape);
-            Assert.True(TapeRunner.Run(tape, bytes, slot, DataLayout.ChannelsFirst, scratch));
+            Assert.True(TapeRunner.Run(tape, bytes, slot, DataFormat.ChannelsFirst, scratch));
         }
         for (int i = 0; i < 8; i++) Sample(i);
         long before = GC.GetAllocatedBytesForCurrentThread();

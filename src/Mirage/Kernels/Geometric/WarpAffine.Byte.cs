@@ -43,19 +43,13 @@ public static unsafe partial class WarpAffine
 
     private static bool FitsInt(long v) => v >= int.MinValue && v <= int.MaxValue;
 
-    /// <summary>
-    /// Output rows per band of <see cref="ByteBand"/> and columns per tile (0: whole rows). 8 × 64 was the best of the
-    /// sizes tried; against whole rows, interleaved in one process: 224² 5–20 % faster under load but ≈ 5 % slower on a
-    /// quiet machine, 1024² ≈ 15 % faster quiet and within noise under load. Settable by tests and benchmarks only; the
-    /// results do not depend on them.
-    /// </summary>
-    internal static int BandRows = 8, TileWidth = 64;
+    // Output rows per band of ByteBand and columns per tile (0: whole rows) come from the caller's KernelSettings
+    // (MirageConfiguration.WarpBandRows/WarpTileWidth, 8 × 64 by default). 8 × 64 was the best of the sizes tried;
+    // against whole rows, interleaved in one process: 224² 5–20 % faster under load but ≈ 5 % slower on a quiet machine,
+    // 1024² ≈ 15 % faster quiet and within noise under load. The results do not depend on them.
 
     /// <summary>Sources up to this size are prefetched whole before the warp (<see cref="Prefetch"/>); larger ones would evict each other from L2.</summary>
     private const int PrefetchLimit = 256 * 1024;
-    /// <summary>Benchmarks switch the prefetch off to measure it; the results do not depend on it.</summary>
-    internal static bool PrefetchSource = true;
-
     /// <summary>
     /// Asks for the whole source in cache, line by line in address order, before the warp reads it. A rotated warp walks
     /// the source diagonally, which the hardware prefetchers do not follow: on a source that is not in cache (e.g.
@@ -63,12 +57,14 @@ public static unsafe partial class WarpAffine
     /// it in at memory bandwidth. Measured on a 224×224×3 source cycling through 256 images: ≈ 1.9× the rate.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Prefetch(byte* ps, int length)
+    private static void Prefetch(byte* ps, in Plan p)
     {
-        if (!PrefetchSource || !Sse.IsSupported || length > PrefetchLimit) return;
+        int length = p.SrcLen;
+        if (!p.PrefetchSource || !Sse.IsSupported || length > PrefetchLimit) return;
         for (nint i = 0; i < length; i += 64) Sse.Prefetch0(ps + i);
     }
-    private const int MaxBandRows = 32;
+    /// <summary>The most rows a band may have (<see cref="MirageConfiguration.WarpBandRows"/>'s upper limit).</summary>
+    internal const int MaxBandRows = 32;
 
     /// <summary>
     /// Rows [r0, r1) of the byte warp, row i at <paramref name="band"/> + i·rowBytes. Each row's borders are done first
@@ -81,7 +77,7 @@ public static unsafe partial class WarpAffine
         int* spans = stackalloc int[4 * MaxBandRows];
         int n = r1 - r0, W = p.DstW;
         for (int i = 0; i < n; i++) ByteRow(ps, band + (long)i * rowBytes, dEnd, r0 + i, p, cval, tab, spans + 4 * i);
-        int tile = TileWidth > 0 ? TileWidth : W;
+        int tile = p.TileWidth > 0 ? p.TileWidth : W;
         for (int x1 = tile; ; x1 += tile)
         {
             for (int i = 0; i < n; i++)

@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -62,7 +63,7 @@ internal enum WarpPath
 /// </remarks>
 public static unsafe partial class WarpAffine
 {
-    /// <summary>Rows of at most this many bytes are staged on the stack by <see cref="ApplyToFloat(Image{byte}, Span{float}, DataLayout, in AffineMatrix, in WarpOptions, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
+    /// <summary>Rows of at most this many bytes are staged on the stack by <see cref="ApplyToFloat(Image{byte}, Span{float}, DataFormat, in AffineMatrix, in WarpOptions, ReadOnlySpan{float}, ReadOnlySpan{float})"/>.</summary>
     private const int StackRowBytes = 16384;
     /// <summary>Coordinate tables of at most this many ints (output width ≤ 2048) live on the stack.</summary>
     private const int StackTableInts = 4096;
@@ -97,10 +98,14 @@ public static unsafe partial class WarpAffine
     internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, bool vectorized) =>
         Apply(src, dst, m, options, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
 
+    internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, WarpPath path) =>
+        Apply(src, dst, m, options, KernelSettings.For(path));
+
+    /// <summary>The float warp with the path of <paramref name="settings"/> (a <see cref="MirageConfiguration"/>'s, read once by the caller).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, WarpPath path)
+    internal static void Apply(Image<float> src, Image<float> dst, in AffineMatrix m, in WarpOptions options, in KernelSettings settings)
     {
-        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, path);
+        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, settings);
         fixed (float* ps = src.Span)
         fixed (float* pd = dst.Span)
         {
@@ -112,10 +117,14 @@ public static unsafe partial class WarpAffine
     internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, bool vectorized) =>
         Apply(src, dst, m, options, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
 
+    internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, WarpPath path) =>
+        Apply(src, dst, m, options, KernelSettings.For(path));
+
+    /// <summary>The byte warp with the path, bands and tiles of <paramref name="settings"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, WarpPath path)
+    internal static void Apply(Image<byte> src, Image<byte> dst, in AffineMatrix m, in WarpOptions options, in KernelSettings settings)
     {
-        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, path);
+        var plan = new Plan(src.Info, dst.Info, ReferenceEquals(src, dst), m, options, settings);
         byte cval = ByteCval(options.Cval);
         int tabLen = plan.Fixed ? 2 * plan.DstW : 0;
         int[]? rentedTab = tabLen > StackTableInts ? ArrayPool<int>.Shared.Rent(tabLen) : null;
@@ -127,9 +136,9 @@ public static unsafe partial class WarpAffine
             fixed (int* tab = tabSpan)
             {
                 if (plan.Fixed) FillTables(tab, plan);
-                Prefetch(ps, plan.SrcLen);
+                Prefetch(ps, plan);
                 byte* dEnd = pd + plan.DstLen;
-                int rowBytes = plan.DstW * plan.C, bandRows = Math.Clamp(BandRows, 1, MaxBandRows);
+                int rowBytes = plan.DstW * plan.C, bandRows = plan.BandRows;
                 for (int r = 0; r < dst.Height; r += bandRows)
                     ByteBand(ps, pd + (long)r * rowBytes, dEnd, rowBytes, r, Math.Min(r + bandRows, dst.Height), plan, cval, tab);
             }
@@ -143,7 +152,7 @@ public static unsafe partial class WarpAffine
     /// <summary>
     /// Warps a byte image and writes it as floats in one pass: dst = (float)warped · scale[c] + offset[c], in
     /// <paramref name="layout"/>, the source's height and width. Equals <see cref="Apply(Image{byte}, Image{byte}, in AffineMatrix, in WarpOptions)"/>
-    /// followed by <see cref="Normalize.ToFloat(Image{byte}, Span{float}, DataLayout, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
+    /// followed by <see cref="Normalize.ToFloat(Image{byte}, Span{float}, DataFormat, ReadOnlySpan{float}, ReadOnlySpan{float})"/>
     /// bit for bit; each warped row is converted while it is still in L1. <paramref name="scale"/> and
     /// <paramref name="offset"/> hold one value per channel or one for all.
     /// </summary>
@@ -158,7 +167,7 @@ public static unsafe partial class WarpAffine
     /// <exception cref="ArgumentException"><paramref name="dst"/> is too short, <paramref name="scale"/> or
     /// <paramref name="offset"/> has neither 1 nor C values, or <paramref name="m"/> has a non-finite entry.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The interpolation is neither nearest nor bilinear.</exception>
-    public static void ApplyToFloat(Image<byte> src, Span<float> dst, DataLayout layout, in AffineMatrix m, in WarpOptions options,
+    public static void ApplyToFloat(Image<byte> src, Span<float> dst, DataFormat layout, in AffineMatrix m, in WarpOptions options,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ApplyToFloat(src, dst, src.Height, src.Width, layout, m, options, scale, offset, vectorized: true);
 
@@ -176,27 +185,32 @@ public static unsafe partial class WarpAffine
     /// <paramref name="offset"/> has neither 1 nor C values, or <paramref name="m"/> has a non-finite entry.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="height"/> or <paramref name="width"/> is less than 1,
     /// or the interpolation is neither nearest nor bilinear.</exception>
-    public static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
+    public static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataFormat layout, in AffineMatrix m,
         in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, vectorized: true);
 
-    internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
+    internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataFormat layout, in AffineMatrix m,
         in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized) =>
         ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, vectorized ? WarpPath.Vector256 : WarpPath.Scalar);
 
+    internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataFormat layout, in AffineMatrix m,
+        in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, WarpPath path) =>
+        ApplyToFloat(src, dst, height, width, layout, m, options, scale, offset, KernelSettings.For(path));
+
+    /// <summary>The fused warp with the path, bands and tiles of <paramref name="settings"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataLayout layout, in AffineMatrix m,
-        in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, WarpPath path)
+    internal static void ApplyToFloat(Image<byte> src, Span<float> dst, int height, int width, DataFormat layout, in AffineMatrix m,
+        in WarpOptions options, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, in KernelSettings settings)
     {
         var shape = ImageInfo.Create(height, width, src.Channels);
         if (dst.Length < shape.Length)
             throw new ArgumentException($"The destination holds {dst.Length} values but a {shape} output needs {shape.Length}.", nameof(dst));
-        var plan = new Plan(src.Info, shape, false, m, options, path);
-        var rows = new Normalize.RowConverter(width, shape.Channels, scale, offset, path != WarpPath.Scalar);
+        var plan = new Plan(src.Info, shape, false, m, options, settings);
+        var rows = new Normalize.RowConverter(width, shape.Channels, scale, offset, settings.Vectorized);
         byte cval = ByteCval(options.Cval);
         int rowBytes = width * shape.Channels, plane = height * width;
         // A band of rows is warped into a staging buffer (on the stack when it fits), then converted while in L1.
-        int bandRows = Math.Clamp(BandRows, 1, MaxBandRows);
+        int bandRows = plan.BandRows;
         if (rowBytes * bandRows > StackRowBytes) bandRows = Math.Max(1, StackRowBytes / rowBytes);
         int bandBytes = rowBytes * bandRows;
         byte[]? rented = bandBytes > StackRowBytes ? ArrayPool<byte>.Shared.Rent(bandBytes) : null;
@@ -212,7 +226,7 @@ public static unsafe partial class WarpAffine
             fixed (int* tab = tabSpan)
             {
                 if (plan.Fixed) FillTables(tab, plan);
-                Prefetch(ps, plan.SrcLen);
+                Prefetch(ps, plan);
                 for (int r0 = 0; r0 < height; r0 += bandRows)
                 {
                     int r1 = Math.Min(r0 + bandRows, height);
@@ -220,7 +234,7 @@ public static unsafe partial class WarpAffine
                     for (int r = r0; r < r1; r++)
                     {
                         byte* b = prow + (long)(r - r0) * rowBytes;
-                        if (layout == DataLayout.ChannelsLast) rows.ChannelsLast(b, pd + (long)r * rowBytes);
+                        if (layout == DataFormat.ChannelsLast) rows.ChannelsLast(b, pd + (long)r * rowBytes);
                         else rows.ChannelsFirst(b, pd + (long)r * width, plane);
                     }
                 }
@@ -257,9 +271,17 @@ public static unsafe partial class WarpAffine
         public readonly long EndR, EndC;
         public readonly Vector256<byte> WordMask;
         public readonly Vector128<byte> WordMask128;
+        /// <summary>The byte warp's rows per band (1..<see cref="MaxBandRows"/>) and columns per tile (0: whole rows), and
+        /// whether a small source is prefetched: the caller's <see cref="KernelSettings"/>, read once here.</summary>
+        public readonly int BandRows, TileWidth;
+        public readonly bool PrefetchSource;
 
-        public Plan(ImageInfo src, ImageInfo dst, bool sameImage, in AffineMatrix m, in WarpOptions o, WarpPath path)
+        public Plan(ImageInfo src, ImageInfo dst, bool sameImage, in AffineMatrix m, in WarpOptions o, in KernelSettings settings)
         {
+            var path = settings.Path;
+            BandRows = Math.Clamp(settings.BandRows, 1, MaxBandRows);
+            TileWidth = Math.Max(0, settings.TileWidth);
+            PrefetchSource = settings.PrefetchSource;
             bool vectorized = path == WarpPath.Vector256;
             if (sameImage) throw new ArgumentException("WarpAffine cannot work in place: the destination must be a different image.", nameof(dst));
             if (dst.Channels != src.Channels)

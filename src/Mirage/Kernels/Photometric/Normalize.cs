@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -29,7 +30,7 @@ public static unsafe class Normalize
     /// <param name="offset">1 or C addends (e.g. −mean/std).</param>
     /// <exception cref="ArgumentException"><paramref name="src"/> or <paramref name="dst"/> is too short, or
     /// <paramref name="scale"/> or <paramref name="offset"/> has neither 1 nor C values.</exception>
-    public static void ToFloat(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, DataLayout layout,
+    public static void ToFloat(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, DataFormat layout,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) => ToFloat(src, shape, dst, layout, scale, offset, vectorized: true);
 
     /// <summary>The same for a whole image.</summary>
@@ -40,11 +41,11 @@ public static unsafe class Normalize
     /// <param name="offset">1 or C addends.</param>
     /// <exception cref="ArgumentException"><paramref name="dst"/> is too short, or <paramref name="scale"/> or
     /// <paramref name="offset"/> has neither 1 nor C values.</exception>
-    public static void ToFloat(Image<byte> src, Span<float> dst, DataLayout layout, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
+    public static void ToFloat(Image<byte> src, Span<float> dst, DataFormat layout, ReadOnlySpan<float> scale, ReadOnlySpan<float> offset) =>
         ToFloat(src.Span, src.Info, dst, layout, scale, offset, vectorized: true);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ToFloat(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, DataLayout layout,
+    internal static void ToFloat(ReadOnlySpan<byte> src, ImageInfo shape, Span<float> dst, DataFormat layout,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, bool vectorized)
     {
         if (src.Length < shape.Length) throw new ArgumentException($"The source holds {src.Length} values but a {shape} image needs {shape.Length}.", nameof(src));
@@ -56,7 +57,7 @@ public static unsafe class Normalize
         {
             for (int y = 0; y < shape.Height; y++)
             {
-                if (layout == DataLayout.ChannelsLast) rows.ChannelsLast(ps + (long)y * stride, pd + (long)y * stride);
+                if (layout == DataFormat.ChannelsLast) rows.ChannelsLast(ps + (long)y * stride, pd + (long)y * stride);
                 else rows.ChannelsFirst(ps + (long)y * stride, pd + (long)y * shape.Width, plane);
             }
         }

@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -6,30 +7,36 @@ using Mirage.Kernels.Geometric;
 namespace Mirage.Transforms.Pipelines;
 
 /// <summary>
-/// Intermediate images a thread reuses from sample to sample (two of each element type, ping-ponged), so running a
-/// tape allocates nothing once warm. An image is replaced only when a step's shape changes.
+/// What one thread runs tapes with: the kernel settings of its <see cref="MirageConfiguration"/> (read once, passed to
+/// every kernel call by value) and the intermediate images it reuses from sample to sample (two of each element type,
+/// ping-ponged; rented from the configuration's pools), so running a tape allocates nothing once warm. An image is
+/// replaced only when a step's shape changes.
 /// </summary>
-internal sealed class RunScratch : IDisposable
+internal sealed class RunScratch(MirageConfiguration? configuration = null) : IDisposable
 {
+    private readonly MirageConfiguration _configuration = configuration ?? MirageConfiguration.Default;
     private readonly Image<byte>?[] _bytes = new Image<byte>?[3];
     private readonly Image<float>?[] _floats = new Image<float>?[3];
 
+    /// <summary>The configuration's SIMD level and warp tiling, as the kernels take them.</summary>
+    public KernelSettings Kernels { get; } = KernelSettings.Of(configuration);
+
     /// <summary>Byte image <paramref name="slot"/> (0–2) of shape <paramref name="info"/>; its old values are garbage.</summary>
-    public Image<byte> Bytes(int slot, ImageInfo info) => Get(_bytes, slot, info);
+    public Image<byte> Bytes(int slot, ImageInfo info) => Get(_bytes, slot, info, _configuration.BytePool);
 
     /// <summary>Float image <paramref name="slot"/> (0–2) of shape <paramref name="info"/>; its old values are garbage.</summary>
-    public Image<float> Floats(int slot, ImageInfo info) => Get(_floats, slot, info);
+    public Image<float> Floats(int slot, ImageInfo info) => Get(_floats, slot, info, _configuration.FloatPool);
 
     /// <summary><see cref="Bytes"/> or <see cref="Floats"/> by element type (the test folds away when the JIT specialises T).</summary>
     public Image<T> Slot<T>(int slot, ImageInfo info) where T : unmanaged =>
         typeof(T) == typeof(byte) ? (Image<T>)(object)Bytes(slot, info) : (Image<T>)(object)Floats(slot, info);
 
-    private static Image<T> Get<T>(Image<T>?[] images, int slot, ImageInfo info) where T : unmanaged
+    private static Image<T> Get<T>(Image<T>?[] images, int slot, ImageInfo info, System.Buffers.ArrayPool<T> pool) where T : unmanaged
     {
         var image = images[slot];
         if (image is not null && image.Info == info) return image;
         image?.Dispose();
-        return images[slot] = Image<T>.Uninitialized(info); // every step writes its whole destination
+        return images[slot] = Image<T>.Uninitialized(info, pool); // every step writes its whole destination
     }
 
     public void Dispose()
@@ -47,7 +54,7 @@ internal sealed class RunScratch : IDisposable
 /// <list type="bullet">
 /// <item>Bytes: adjacent warps with equal settings become one warp (flips folded into its matrix), other steps run on
 /// 8-bit images, and the trailing per-channel affine steps become the scale/offset of the pass that writes floats
-/// (<see cref="WarpAffine.ApplyToFloat(Image{byte}, Span{float}, int, int, DataLayout, in AffineMatrix, in WarpOptions, ReadOnlySpan{float}, ReadOnlySpan{float})"/>).</item>
+/// (<see cref="WarpAffine.ApplyToFloat(Image{byte}, Span{float}, int, int, DataFormat, in AffineMatrix, in WarpOptions, ReadOnlySpan{float}, ReadOnlySpan{float})"/>).</item>
 /// <item>Float: every step on float images. Adjacent resampling warps still fuse (one interpolation instead of several),
 /// but a warp that only permutes pixels (a flip) runs as its exact kernel rather than folded into an interpolating warp.</item>
 /// </list>
@@ -92,7 +99,7 @@ internal static class TapeRunner
     // ------------------------------------------------------------------ byte input
 
     /// <summary>Bytes in, floats out in <paramref name="layout"/>; returns true when the byte route ran.</summary>
-    public static bool Run(ParameterTape tape, Image<byte> src, Span<float> dst, DataLayout layout, RunScratch scratch, bool allowFusing = true)
+    public static bool Run(ParameterTape tape, Image<byte> src, Span<float> dst, DataFormat layout, RunScratch scratch, bool allowFusing = true)
     {
         if (TakesByteRoute(tape, allowFusing))
         {
@@ -110,7 +117,7 @@ internal static class TapeRunner
     }
 
     /// <summary>Bytes in, bytes out in <paramref name="layout"/> (the float result rounded); true when the byte route ran.</summary>
-    public static bool Run(ParameterTape tape, Image<byte> src, Span<byte> dst, DataLayout layout, RunScratch scratch, bool allowFusing = true)
+    public static bool Run(ParameterTape tape, Image<byte> src, Span<byte> dst, DataFormat layout, RunScratch scratch, bool allowFusing = true)
     {
         var output = tape.Output;
         if (TakesByteRoute(tape, allowFusing))
@@ -124,7 +131,7 @@ internal static class TapeRunner
                 return true;
             }
             var f = scratch.Floats(0, output);
-            BytesToFloat(tape, src, f.Span, DataLayout.ChannelsLast, tail, scale, offset, scratch);
+            BytesToFloat(tape, src, f.Span, DataFormat.ChannelsLast, tail, scale, offset, scratch);
             RoundOut(f, dst, layout, scratch);
             return true;
         }
@@ -137,9 +144,10 @@ internal static class TapeRunner
     /// <summary>The byte route into floats: the last warp (or a conversion) writes the destination with the tail's
     /// scale/offset (<paramref name="tail"/>, <paramref name="scale"/>, <paramref name="offset"/>: what the caller
     /// already computed from the tape).</summary>
-    private static void BytesToFloat(ParameterTape tape, Image<byte> src, Span<float> dst, DataLayout layout, int tail,
+    private static void BytesToFloat(ParameterTape tape, Image<byte> src, Span<float> dst, DataFormat layout, int tail,
         ReadOnlySpan<float> scale, ReadOnlySpan<float> offset, RunScratch scratch)
     {
+        var kernels = scratch.Kernels;
         Image<byte> current = src;
         int slot = -1;
         for (int i = 0; i < tail;)
@@ -153,16 +161,16 @@ internal static class TapeRunner
             }
             if (kind == GroupKind.Warp && j == tail)
             {
-                WarpAffine.ApplyToFloat(current, dst, shape.Height, shape.Width, layout, m, warp, scale, offset);
+                WarpAffine.ApplyToFloat(current, dst, shape.Height, shape.Width, layout, m, warp, scale, offset, kernels);
                 return;
             }
             slot = slot == 0 ? 1 : 0;
             var next = scratch.Bytes(slot, shape);
-            Step(tape, i, kind, m, warp, current, next);
+            Step(tape, i, kind, m, warp, current, next, kernels);
             current = next;
             i = j;
         }
-        Kernels.Photometric.Normalize.ToFloat(current, dst, layout, scale, offset);
+        Kernels.Photometric.Normalize.ToFloat(current.Span, current.Info, dst, layout, scale, offset, kernels.Vectorized);
     }
 
     /// <summary>Runs the groups before <paramref name="end"/> (returning the image holding the result, possibly
@@ -170,6 +178,7 @@ internal static class TapeRunner
     /// that changes nothing (an identity warp of the same shape) is skipped.</summary>
     private static Image<T> Steps<T>(ParameterTape tape, Image<T> src, int end, bool byteRoute, RunScratch scratch) where T : unmanaged
     {
+        var kernels = scratch.Kernels;
         Image<T> current = src;
         int slot = -1;
         for (int i = 0; i < end;)
@@ -180,7 +189,7 @@ internal static class TapeRunner
             {
                 slot = slot == 0 ? 1 : 0;
                 var next = scratch.Slot<T>(slot, shape);
-                Step(tape, i, kind, m, warp, current, next);
+                Step(tape, i, kind, m, warp, current, next, kernels);
                 current = next;
             }
             i = j;
@@ -190,7 +199,7 @@ internal static class TapeRunner
 
     /// <summary>Bytes in, a byte image out (HWC); true when the byte route ran.</summary>
     public static bool Run(ParameterTape tape, Image<byte> src, Image<byte> dst, RunScratch scratch) =>
-        Run(tape, src, dst.Span, DataLayout.ChannelsLast, scratch);
+        Run(tape, src, dst.Span, DataFormat.ChannelsLast, scratch);
 
     // ------------------------------------------------------------------ float input
 
@@ -199,13 +208,13 @@ internal static class TapeRunner
     public static Image<float> Floats(ParameterTape tape, Image<float> src, RunScratch scratch) =>
         Steps(tape, src, tape.Count, byteRoute: false, scratch);
 
-    private static void Step<T>(ParameterTape tape, int i, GroupKind kind, in AffineMatrix m, in WarpOptions warp, Image<T> src, Image<T> dst)
-        where T : unmanaged
+    private static void Step<T>(ParameterTape tape, int i, GroupKind kind, in AffineMatrix m, in WarpOptions warp, Image<T> src, Image<T> dst,
+        in KernelSettings kernels) where T : unmanaged
     {
         if (kind == GroupKind.Warp)
         {
-            if (src is Image<byte> b) WarpAffine.Apply(b, (dst as Image<byte>)!, m, warp);
-            else WarpAffine.Apply((src as Image<float>)!, (dst as Image<float>)!, m, warp);
+            if (src is Image<byte> b) WarpAffine.Apply(b, (dst as Image<byte>)!, m, warp, kernels);
+            else WarpAffine.Apply((src as Image<float>)!, (dst as Image<float>)!, m, warp, kernels);
             return;
         }
         var e = tape[i];
@@ -216,15 +225,15 @@ internal static class TapeRunner
     // ------------------------------------------------------------------ output
 
     /// <summary>An HWC image into a destination in <paramref name="layout"/>.</summary>
-    public static void CopyOut<T>(Image<T> src, Span<T> dst, DataLayout layout) where T : unmanaged
+    public static void CopyOut<T>(Image<T> src, Span<T> dst, DataFormat layout) where T : unmanaged
     {
-        if (layout == DataLayout.ChannelsLast) src.Span.CopyTo(dst);
+        if (layout == DataFormat.ChannelsLast) src.Span.CopyTo(dst);
         else src.CopyToChannelsFirst(dst);
     }
 
-    private static void RoundOut(Image<float> src, Span<byte> dst, DataLayout layout, RunScratch scratch)
+    private static void RoundOut(Image<float> src, Span<byte> dst, DataFormat layout, RunScratch scratch)
     {
-        if (layout == DataLayout.ChannelsLast)
+        if (layout == DataFormat.ChannelsLast)
         {
             ImageConvert.ToByte(src.Span, dst);
             return;

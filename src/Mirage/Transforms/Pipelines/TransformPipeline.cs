@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Imaging;
 using Mirage.Kernels;
 using Mirage.Randomness;
@@ -7,7 +8,7 @@ namespace Mirage.Transforms.Pipelines;
 
 /// <summary>
 /// A pipeline of transforms: <see cref="Sample"/> draws one image's parameters onto a <see cref="ParameterTape"/>
-/// (the only randomness), and <see cref="Run(ParameterTape, Image{byte}, Span{float}, DataLayout)"/> and its
+/// (the only randomness), and <see cref="Run(ParameterTape, Image{byte}, Span{float}, DataFormat)"/> and its
 /// overloads apply a tape with the fused plan (<see cref="Plan"/>): adjacent warps become one warp, trailing
 /// per-channel affine steps become the scale/offset of the pass that writes the output. A tape read back from JSON
 /// runs the same way, so a recorded sample replays byte for byte.
@@ -131,7 +132,7 @@ public sealed class TransformPipeline
     /// <param name="layout">Channels-last (HWC) or channels-first (CHW).</param>
     /// <exception cref="ArgumentException"><paramref name="src"/>'s shape is not the tape's input shape, or
     /// <paramref name="dst"/> is too short.</exception>
-    public static void Run(ParameterTape tape, Image<byte> src, Span<float> dst, DataLayout layout)
+    public static void Run(ParameterTape tape, Image<byte> src, Span<float> dst, DataFormat layout)
     {
         CheckShapes(tape, src.Info, tape.Output);
         CheckLength(tape, dst.Length);

@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using static Mirage.Tests.Kernels.Geometric.WarpTestData;
 using static Mirage.Tests.Kernels.TestImages;
 using CsCheck;
@@ -13,7 +14,6 @@ namespace Mirage.Tests.Kernels.Geometric;
 /// The byte bilinear path (fixed-point coordinates, 2-D weights): the per-row interior span against brute force, borders
 /// against interior on edge-case matrices, vector path against scalar path on random matrices, within 1 of the float path.
 /// </summary>
-[Collection(ProcessWideSettings.Collection)] // BandsAndTiles... sets WarpAffine.BandRows/TileWidth
 public class WarpAffineByteTests
 {
 
@@ -171,7 +171,7 @@ public class WarpAffineByteTests
                     if (Math.Abs(v.Span[i] - f.Span[i]) > 1f) return false;
                 // The fused byte → float path takes the same rows.
                 var fused = new float[src.Length];
-                WarpAffine.ApplyToFloat(src, fused, h, w, DataLayout.ChannelsFirst, m, options, [2f], [-1f], vectorized: true);
+                WarpAffine.ApplyToFloat(src, fused, h, w, DataFormat.ChannelsFirst, m, options, [2f], [-1f], vectorized: true);
                 for (int r = 0; r < h; r++)
                     for (int x = 0; x < w; x++)
                         for (int k = 0; k < c; k++)
@@ -205,7 +205,7 @@ public class WarpAffineByteTests
     public void BandsAndTilesGiveTheSameBytesAsWholeRows()
     {
         // The kernel runs over bands of rows tile by tile; traversal order must not change a byte (row-by-row,
-        // whole rows is the reference). The knobs are process-wide, hence this class's non-parallel collection.
+        // whole rows is the reference). Band and tile sizes are the caller's KernelSettings (a configuration's).
         var rng = new RandomStream(21);
         foreach (var (h, w) in new[] { (17, 200), (130, 150), (9, 300), (70, 65) })
             foreach (int c in new[] { 1, 3, 4 })
@@ -216,21 +216,13 @@ public class WarpAffineByteTests
                         rng.Uniform(-20, 20), rng.Uniform(0.7, 1.4), rng.Uniform(0.7, 1.4), h, w, CentreConvention.PixelCentre)!.Value;
                     var options = new WarpOptions(Interpolation.Bilinear, fill, Cval);
                     using var tiled = new Image<byte>(src.Info);
+                    using var odd = new Image<byte>(src.Info);
                     using var rows = new Image<byte>(src.Info);
-                    int band = WarpAffine.BandRows, tile = WarpAffine.TileWidth;
-                    WarpAffine.Apply(src, tiled, m, options);
-                    try
-                    {
-                        WarpAffine.BandRows = 1;
-                        WarpAffine.TileWidth = 0;
-                        WarpAffine.Apply(src, rows, m, options);
-                    }
-                    finally
-                    {
-                        WarpAffine.BandRows = band;
-                        WarpAffine.TileWidth = tile;
-                    }
+                    WarpAffine.Apply(src, tiled, m, options); // the defaults: bands of 8, tiles of 64
+                    WarpAffine.Apply(src, odd, m, options, KernelSettings.Default with { BandRows = 3, TileWidth = 17 });
+                    WarpAffine.Apply(src, rows, m, options, KernelSettings.Default with { BandRows = 1, TileWidth = 0 });
                     Assert.True(tiled.Span.SequenceEqual(rows.Span), $"{h}x{w}x{c} {fill} {m}");
+                    Assert.True(odd.Span.SequenceEqual(rows.Span), $"3x17 tiles: {h}x{w}x{c} {fill} {m}");
                 }
     }
 

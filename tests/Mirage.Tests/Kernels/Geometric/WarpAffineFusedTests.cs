@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -28,7 +29,7 @@ public class WarpAffineFusedTests
         var options = new WarpOptions(order, fill, 40f);
         foreach (var (h, w) in new[] { (1, 1), (17, 23), (40, 56), (9, 300) })
             for (int c = 1; c <= 5; c++)
-                foreach (var layout in new[] { DataLayout.ChannelsLast, DataLayout.ChannelsFirst })
+                foreach (var layout in new[] { DataFormat.ChannelsLast, DataFormat.ChannelsFirst })
                 {
                     using var src = TestImages.RandomByte(h, w, c, rng.NextUInt64());
                     var m = ReferenceMatrix(ref rng, h, w, options.Centre);
@@ -51,7 +52,7 @@ public class WarpAffineFusedTests
     {
         using var src = TestImages.RandomByte(20, 24, 3, 5);
         var dst = new float[10 * 12 * 3];
-        WarpAffine.ApplyToFloat(src, dst, 10, 12, DataLayout.ChannelsFirst, AffineMatrix.Zoom(2, 2), new WarpOptions(Interpolation.Nearest), [1f], [0f]);
+        WarpAffine.ApplyToFloat(src, dst, 10, 12, DataFormat.ChannelsFirst, AffineMatrix.Zoom(2, 2), new WarpOptions(Interpolation.Nearest), [1f], [0f]);
         for (int r = 0; r < 10; r++)
             for (int c = 0; c < 12; c++)
                 for (int k = 0; k < 3; k++)

@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using CsCheck;
 using Mirage.Geometry;
 using Mirage.Imaging;
@@ -19,7 +20,7 @@ internal static class WarpTestData
         Gen.Select(Gen.Double[-180, 180], Gen.Double[-10, 10], Gen.Double[-10, 10], Gen.Double[-40, 40], Gen.Double[0.3, 3], Gen.Double[0.3, 3])
             .Select((t, tx, ty, sh, zx, zy) => AffineMatrix.FromKeras(t, tx, ty, sh, zx, zy, 32, 32, CentreConvention.PixelCentre) ?? AffineMatrix.Identity);
 
-    private static readonly DataLayout[] Layouts = [DataLayout.ChannelsLast, DataLayout.ChannelsFirst];
+    private static readonly DataFormat[] Layouts = [DataFormat.ChannelsLast, DataFormat.ChannelsFirst];
 
     /// <summary>
     /// The byte warp on each of <paramref name="paths"/> against the scalar path, byte for byte, directly and through the

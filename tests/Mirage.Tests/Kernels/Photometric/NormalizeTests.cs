@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using static Mirage.Tests.Kernels.TestImages;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -22,9 +23,9 @@ public class NormalizeTests
     }
 
     [Theory]
-    [InlineData(DataLayout.ChannelsLast)]
-    [InlineData(DataLayout.ChannelsFirst)]
-    public void VectorEqualsScalarEqualsDefinition(DataLayout layout)
+    [InlineData(DataFormat.ChannelsLast)]
+    [InlineData(DataFormat.ChannelsFirst)]
+    public void VectorEqualsScalarEqualsDefinition(DataFormat layout)
     {
         foreach (var (h, w) in new[] { (1, 1), (2, 3), (17, 23), (8, 64), (5, 41) })
             for (int c = 1; c <= 5; c++)
@@ -43,7 +44,7 @@ public class NormalizeTests
                         for (int x = 0; x < w; x++)
                             for (int k = 0; k < c; k++)
                             {
-                                int i = layout == DataLayout.ChannelsLast ? (y * w + x) * c + k : (k * h + y) * w + x;
+                                int i = layout == DataFormat.ChannelsLast ? (y * w + x) * c + k : (k * h + y) * w + x;
                                 float sc = scale[perChannel ? k : 0], of = offset[perChannel ? k : 0];
                                 Assert.Equal(src[y, x, k] * sc + of, s[i]);
                             }
@@ -55,7 +56,7 @@ public class NormalizeTests
     {
         using var src = RandomByte(2, 2, 3, 1);
         var dst = new float[12];
-        Assert.Throws<ArgumentException>(() => Normalize.ToFloat(src, dst, DataLayout.ChannelsLast, [1f, 2f], [0f]));
-        Assert.Throws<ArgumentException>(() => Normalize.ToFloat(src, new float[11], DataLayout.ChannelsLast, [1f], [0f]));
+        Assert.Throws<ArgumentException>(() => Normalize.ToFloat(src, dst, DataFormat.ChannelsLast, [1f, 2f], [0f]));
+        Assert.Throws<ArgumentException>(() => Normalize.ToFloat(src, new float[11], DataFormat.ChannelsLast, [1f], [0f]));
     }
 }

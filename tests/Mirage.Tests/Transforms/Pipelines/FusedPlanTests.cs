@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -80,7 +81,7 @@ public class FusedPlanTests
 
         // The fused run is exactly one byte→float warp with the product matrix and the composed scale/offset.
         var fused = new float[src.Length];
-        TransformPipeline.Run(tape, src, fused, DataLayout.ChannelsLast);
+        TransformPipeline.Run(tape, src, fused, DataFormat.ChannelsLast);
         var m = ((IGeometricTransform<RotateParams>)pipeline.Root.As<Rotate>(0)).Matrix(tape.ParametersAt<RotateParams>(0), src.Info, src.Info)
                 * new Skew(new SkewOptions()).Matrix(tape.ParametersAt<SkewParams>(1), src.Info, src.Info)
                 * new AffineMatrix(1, 0, 0, 0, -1, src.Width - 1);
@@ -92,7 +93,7 @@ public class FusedPlanTests
             offset[c] = (float)(-(float)Norm.Mean[c] / d);
         }
         var expected = new float[src.Length];
-        WarpAffine.ApplyToFloat(src, expected, DataLayout.ChannelsLast, m, new RotateOptions().Warp, scale, offset);
+        WarpAffine.ApplyToFloat(src, expected, DataFormat.ChannelsLast, m, new RotateOptions().Warp, scale, offset);
         Assert.True(expected.AsSpan().SequenceEqual(fused));
     }
 
@@ -125,7 +126,7 @@ public class FusedPlanTests
         var random = new RandomStream(4);
         var tape = pipeline.Sample(ref random, src.Info);
         var floats = new float[src.Length];
-        TransformPipeline.Run(tape, src, floats, DataLayout.ChannelsLast);
+        TransformPipeline.Run(tape, src, floats, DataFormat.ChannelsLast);
         var bytesTape = new TransformPipeline(new RotateOptions { Degrees = 25 }, new ShiftOptions { Height = 0.1 });
         var random2 = new RandomStream(4);
         using var bytes = TransformPipeline.Run(bytesTape.Sample(ref random2, src.Info), src);

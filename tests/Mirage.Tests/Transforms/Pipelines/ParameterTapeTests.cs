@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using System.Text.Json;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -53,8 +54,8 @@ public class ParameterTapeTests
             Assert.True(direct.Span.SequenceEqual(again.Span), $"sample {i}");
             var a = new float[tape.Output.Length];
             var b = new float[tape.Output.Length];
-            TransformPipeline.Run(tape, src, a, DataLayout.ChannelsFirst);
-            TransformPipeline.Run(replayed, src, b, DataLayout.ChannelsFirst);
+            TransformPipeline.Run(tape, src, a, DataFormat.ChannelsFirst);
+            TransformPipeline.Run(replayed, src, b, DataFormat.ChannelsFirst);
             Assert.True(a.AsSpan().SequenceEqual(b), $"sample {i} (floats)");
         }
     }

@@ -1,3 +1,4 @@
+using Mirage.Generation;
 using Mirage.Codecs;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -31,7 +32,7 @@ public class PipelineConfigTests
             Assert.Equal(ImageInfo.Create(96, 96, 3), output.Info);
             Assert.True(output.Span.IndexOfAnyExcept((byte)0) >= 0);
             var floats = new float[output.Length];
-            TransformPipeline.Run(tape, photo, floats, DataLayout.ChannelsFirst);
+            TransformPipeline.Run(tape, photo, floats, DataFormat.ChannelsFirst);
             using var replay = TransformPipeline.Run(ParameterTape.FromJson(tape.ToJson()), photo);
             Assert.True(output.Span.SequenceEqual(replay.Span));
         }
