@@ -90,6 +90,20 @@ public class PointOpsTests
         Assert.Equal([0f, 0f, 1f, 253f, 254f, 255f, 255f, 255f, 255f], dst);
     }
 
+    /// <summary>The documented contract (Keras casts to uint8 through Pillow, where NaN lands on 0): both paths, at a
+    /// vector position and in the tail. Failed before the fix: MathF.Max and Vector.Max propagate NaN.</summary>
+    [Theory]
+    [MemberData(nameof(Paths))]
+    public void BrightnessTakesNaNToZero(bool vectorized)
+    {
+        var src = new float[21];
+        for (int i = 0; i < src.Length; i++) src[i] = 100f;
+        src[0] = src[9] = src[20] = float.NaN;
+        var dst = new float[src.Length];
+        PointOps.Brightness(src, dst, 1.37f, vectorized);
+        for (int i = 0; i < src.Length; i++) Assert.Equal(i is 0 or 9 or 20 ? 0f : 137f, dst[i]);
+    }
+
     [Theory]
     [InlineData(1.37f)]
     [InlineData(0.45f)]
