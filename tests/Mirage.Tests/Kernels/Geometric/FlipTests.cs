@@ -114,4 +114,29 @@ public class FlipTests
             for (int x = 0; x < 17; x++)
                 for (int k = 0; k < 300; k++) Assert.Equal(src[y, 16 - x, k], inPlace[y, x, k]);
     }
+
+    /// <summary>One in-place vertical flip, row by row (odd and even heights), with no other flip around it.</summary>
+    [Theory]
+    [InlineData(2, 5, 3)]
+    [InlineData(7, 9, 1)]
+    [InlineData(6, 40, 4)]
+    public void VerticalInPlaceOnceMirrorsTheRows(int h, int w, int c)
+    {
+        using var src = Random(h, w, c, (ulong)(h * w), r => (byte)r);
+        using var inPlace = src.Clone();
+        Flip.Vertical(inPlace, inPlace);
+        for (int y = 0; y < h; y++) Assert.True(inPlace.Row(y).SequenceEqual(src.Row(h - 1 - y)), $"row {y}");
+    }
+
+    [Fact]
+    public void DestinationsOfAnotherShapeAreRefused()
+    {
+        using var src = new Image<float>(3, 4, 2);
+        foreach (var dst in new[] { new Image<float>(3, 4, 1), new Image<float>(4, 3, 2), new Image<float>(3, 5, 2) })
+            using (dst)
+            {
+                Assert.Throws<ArgumentException>(() => Flip.Horizontal(src, dst));
+                Assert.Throws<ArgumentException>(() => Flip.Vertical(src, dst));
+            }
+    }
 }

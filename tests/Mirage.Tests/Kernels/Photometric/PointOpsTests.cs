@@ -77,6 +77,9 @@ public class PointOpsTests
             PointOps.Brightness(src, dst, factor, vectorized);
             for (int i = 0; i < n; i++) Assert.Equal(PillowBrightness(src[i], factor), dst[i]);
             for (int i = n; i < dst.Length; i++) Assert.Equal(-7f, dst[i]);
+            var inPlace = (float[])src.Clone(); // each value brightened once, not again by the scalar tail
+            PointOps.Brightness(inPlace, inPlace, factor, vectorized);
+            for (int i = 0; i < n; i++) Assert.Equal(PillowBrightness(src[i], factor), inPlace[i]);
         }
     }
 
