@@ -12,9 +12,7 @@ namespace Mirage.Tests.Generation;
 /// </summary>
 public class ZcaTests
 {
-    private const int H = 8, W = 16, C = 3, D = H * W * C, N = 900;
-
-    private static List<Image<float>> Samples()
+    private static List<Image<float>> Samples(int H, int W, int C, int N)
     {
         var random = new RandomStream(384);
         var list = new List<Image<float>>(N);
@@ -27,12 +25,17 @@ public class ZcaTests
         return list;
     }
 
+    /// <summary>D = 384 = 8×16×3 crosses the parallel thresholds; D = 15 = 1×5×3 (not a multiple of 4) takes the
+    /// product's scalar path for a last group of three rows and the vector tail of every dot product.</summary>
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void PrincipalComponentsAreTheInverseSquareRootOfTheCovariance(bool zcaFloat32)
+    [InlineData(8, 16, 3, 900, false)]
+    [InlineData(8, 16, 3, 900, true)]
+    [InlineData(1, 5, 3, 200, false)]
+    [InlineData(1, 5, 3, 200, true)]
+    public void PrincipalComponentsAreTheInverseSquareRootOfTheCovariance(int H, int W, int C, int N, bool zcaFloat32)
     {
-        var x = Samples();
+        int D = H * W * C;
+        var x = Samples(H, W, C, N);
         const double epsilon = 1e-6;
         var gen = new ImageDataGenerator(new() { ZcaWhitening = true, ZcaEpsilon = epsilon });
         gen.Fit(x, zcaFloat32: zcaFloat32);
