@@ -26,7 +26,7 @@ public static class SymmetricEigen
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is less than 1.</exception>
     /// <exception cref="ArgumentException"><paramref name="matrix"/> holds fewer than n × n values or
     /// <paramref name="eigenvalues"/> fewer than n.</exception>
-    /// <exception cref="MirageException">The QL iteration did not converge (the matrix holds NaN or infinities).</exception>
+    /// <exception cref="MirageException">The matrix holds NaN or an infinity, or the QL iteration did not converge.</exception>
     public static void Decompose(double[] matrix, int n, double[] eigenvalues)
     {
         ArgumentNullException.ThrowIfNull(matrix);
@@ -34,6 +34,10 @@ public static class SymmetricEigen
         if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "The matrix needs at least one row.");
         if (matrix.LongLength < (long)n * n) throw new ArgumentException($"The matrix holds {matrix.LongLength} values, fewer than {n}×{n}.", nameof(matrix));
         if (eigenvalues.Length < n) throw new ArgumentException($"Room for {n} eigenvalues is needed.", nameof(eigenvalues));
+        // NaN would make every convergence test false and run the QL search past the last row.
+        for (long i = 0; i < (long)n * n; i++)
+            if (!double.IsFinite(matrix[i]))
+                throw new MirageException($"The symmetric eigensolver cannot decompose a matrix holding {matrix[i]} (row {i / n}, column {i % n}); the covariance probably holds NaN or infinite values.");
 
         var e = new double[n];
         // W is Vᵀ of the textbook algorithm: symmetric input means W = V at the start, and V[a][b] is read as W[b][a].

@@ -79,4 +79,25 @@ public class PreprocessingTests
         generator.Standardize(image);
         Assert.True(image.Span.SequenceEqual(expected));
     }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(-1f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void ValueRangeMustBeAFinitePositiveNumber(float range) =>
+        Assert.Contains("value_range", Assert.Throws<ArgumentException>(() => Preprocessing.Clahe(new ClaheParameters(), range)).Message);
+
+    [Fact]
+    public void DescribeGivesBackTheStepsArguments()
+    {
+        Assert.Null(Preprocessing.Describe(null));
+        var step = Preprocessing.Describe(Preprocessing.Clahe(new ClaheParameters { ClipLimit = 0.5, NBins = 64 }, float.Epsilon));
+        Assert.NotNull(step);
+        Assert.Equal(0.5, step!.Parameters.ClipLimit);
+        Assert.Equal(64, step.Parameters.NBins);
+        Assert.Equal(float.Epsilon, step.ValueRange);
+        Assert.Equal(255f, Preprocessing.Describe(Preprocessing.Clahe(0.01))!.ValueRange);
+        Assert.Equal(["clahe"], Preprocessing.Names);
+    }
 }

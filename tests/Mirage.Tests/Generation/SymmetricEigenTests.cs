@@ -10,6 +10,7 @@ public class SymmetricEigenTests
     [InlineData(7)]
     [InlineData(60)]
     [InlineData(301)] // odd size, past the vector tails and the parallel thresholds
+    [InlineData(520)] // past 512 columns: the deferred rotations are applied in two column blocks, in parallel
     public void DecomposesRandomSymmetricMatrices(int n)
     {
         var rng = new Random(n);
@@ -56,5 +57,44 @@ public class SymmetricEigenTests
         Assert.Equal(0, lambda[1], 14);
         Assert.Equal(1, lambda[2], 14);
         Assert.Equal(3, lambda[3], 14);
+    }
+
+    [Fact]
+    public void ArgumentsAreCheckedAndExactSizesAccepted()
+    {
+        Assert.Throws<ArgumentNullException>(() => SymmetricEigen.Decompose(null!, 1, new double[1]));
+        Assert.Throws<ArgumentNullException>(() => SymmetricEigen.Decompose(new double[1], 1, null!));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SymmetricEigen.Decompose(new double[1], 0, new double[1]));
+        Assert.Throws<ArgumentException>(() => SymmetricEigen.Decompose(new double[3], 2, new double[2]));
+        Assert.Throws<ArgumentException>(() => SymmetricEigen.Decompose(new double[4], 2, new double[1]));
+        var a = new double[] { 2, 1, 1, 2 };
+        var lambda = new double[2];
+        SymmetricEigen.Decompose(a, 2, lambda); // exactly n·n values and n eigenvalues
+        Assert.Equal(1, lambda[0], 14);
+        Assert.Equal(3, lambda[1], 14);
+        Assert.Equal(Math.Abs(a[0]), Math.Sqrt(0.5), 14); // unit eigenvector of 1: ±(1, −1)/√2
+        Assert.Equal(-a[0], a[1], 14);
+    }
+
+    /// <summary>The documented MirageException for NaN or infinite input; before the fix NaN made every convergence
+    /// test false, the QL search ran past the last row and an IndexOutOfRangeException escaped.</summary>
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void NonFiniteInputIsAMirageException(double bad)
+    {
+        var a = new double[] { 1, bad, bad, 1, };
+        var e = Assert.Throws<MirageException>(() => SymmetricEigen.Decompose(a, 2, new double[2]));
+        Assert.Contains("NaN or infinite", e.Message);
+    }
+
+    [Fact]
+    public void ZcaFitOnANaNImageIsAMirageException()
+    {
+        using var a = new Mirage.Imaging.Image<float>(2, 2, 1);
+        using var b = new Mirage.Imaging.Image<float>(2, 2, 1);
+        b.Span[3] = float.NaN;
+        var gen = new ImageDataGenerator(new() { ZcaWhitening = true });
+        Assert.Throws<MirageException>(() => gen.Fit([a, b]));
     }
 }

@@ -17,6 +17,10 @@ public static unsafe class Normalize
     /// <summary>Largest channel count with a vector path (patterns live on the stack).</summary>
     private const int MaxVectorChannels = 16;
 
+    /// <summary>Floats in a per-channel pattern: 8 runs of up to <see cref="MaxVectorChannels"/> channels. A named
+    /// constant so the fixed buffers' sizes are a plain name (mutation testing cannot mutate it into a non-constant).</summary>
+    private const int PatternLength = 8 * MaxVectorChannels;
+
     /// <summary>
     /// Converts <paramref name="src"/> (shape <paramref name="shape"/>, HWC) into <paramref name="dst"/> laid out as
     /// <paramref name="layout"/>. <paramref name="scale"/> and <paramref name="offset"/> hold one value per channel,
@@ -71,8 +75,8 @@ public static unsafe class Normalize
     {
         private readonly int _width, _channels;
         private readonly bool _vector;
-        private fixed float _scale[8 * MaxVectorChannels];
-        private fixed float _offset[8 * MaxVectorChannels];
+        private fixed float _scale[PatternLength];
+        private fixed float _offset[PatternLength];
         private readonly float[]? _scaleArray, _offsetArray;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -82,7 +82,8 @@ public static class PointOps
             var f = new Vector<float>(factor);
             for (int k = 0; k < vs.Length; k++)
             {
-                var t = Vector.Truncate(Vector.Min(Vector.Max(vs[k], zero), top));
+                var x = vs[k];
+                var t = Vector.Truncate(Vector.Min(Vector.ConditionalSelect(Vector.GreaterThan(x, zero), x, zero), top)); // NaN → 0
                 vd[k] = Vector.Min(Vector.Max(Vector.Truncate(t * f), zero), top);
             }
             i = vs.Length * Vector<float>.Count;
@@ -106,7 +107,7 @@ public static class PointOps
 
     private static float BrightnessScalar(float x, float factor)
     {
-        float t = MathF.Truncate(MathF.Min(MathF.Max(x, 0f), 255f)); // NaN → 0 via Max
+        float t = MathF.Truncate(MathF.Min(x > 0f ? x : 0f, 255f)); // NaN → 0 (MathF.Max would keep the NaN)
         return MathF.Min(MathF.Max(MathF.Truncate(t * factor), 0f), 255f);
     }
 
