@@ -120,4 +120,18 @@ public class CompositeEdgeTests
         Assert.Equal(3, ((RotateOptions)t.Children[0].Options).Degrees);
         Assert.Same(t.Options, ((ITransform)t).Options);
     }
+    [Fact]
+    public void Without_weights_every_child_is_equally_likely()
+    {
+        var counts = new int[3];
+        var someCounts = new int[3];
+        for (int i = 0; i < 6000; i++)
+        {
+            counts[Run(new OneOfOptions { Transforms = [Marker(0), Marker(1), Marker(2)] }, i)[0]]++;
+            someCounts[Run(new SomeOfOptions { Transforms = [Marker(0), Marker(1), Marker(2)], N = 1 }, i)[0]]++;
+        }
+        double[] third = [1.0 / 3, 1.0 / 3, 1.0 / 3];
+        Assert.True(Statistics.ChiSquare(counts, third) < Statistics.ChiSquareCritical999(2), string.Join(",", counts));
+        Assert.True(Statistics.ChiSquare(someCounts, third) < Statistics.ChiSquareCritical999(2), string.Join(",", someCounts));
+    }
 }
