@@ -178,4 +178,24 @@ public class TransformBaseTests
         t.ParametersFromJson(json, back);
         Assert.Equal(bytes, back);
     }
+    [Fact]
+    public void A_user_geometric_transform_warps_exactly_by_default()
+    {
+        var info = ImageInfo.Create(8, 12, 3);
+        var skew = new Skew(new SkewOptions());
+        Assert.Equal(StepKind.Warp, Describe(skew, new SkewParams(0.1), info, out var w));
+        Assert.Equal(skew.Matrix(new SkewParams(0.1), info, info), w.Matrix);
+        Assert.False(w.Centred);
+    }
+
+    [Fact]
+    public void The_default_append_composes_scale_then_offset_per_channel()
+    {
+        // x -> x·s + o, then rescale by 0.5: x -> x·(s·0.5) + o·0.5
+        var t = (IChannelAffineTransform<NoParams>)new Rescale(new RescaleOptions { Factor = 0.5 });
+        Span<double> s = [3, 4, 5], o = [1, -2, 6];
+        t.AppendTo(default, s, o);
+        Assert.Equal([1.5, 2, 2.5], s.ToArray());
+        Assert.Equal([0.5, -1, 3], o.ToArray());
+    }
 }

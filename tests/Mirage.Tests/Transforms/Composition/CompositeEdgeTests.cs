@@ -134,4 +134,25 @@ public class CompositeEdgeTests
         Assert.True(Statistics.ChiSquare(counts, third) < Statistics.ChiSquareCritical999(2), string.Join(",", counts));
         Assert.True(Statistics.ChiSquare(someCounts, third) < Statistics.ChiSquareCritical999(2), string.Join(",", someCounts));
     }
+    [Fact]
+    public void Random_order_shuffles_then_each_child_draws_in_the_new_order()
+    {
+        var children = new[] { new ShiftOptions { Height = 1, Width = 2 }, new ShiftOptions { Height = 2, Width = 2 }, new ShiftOptions { Height = 3, Width = 2 } };
+        var random = new RandomStream(31);
+        var replay = random;
+        var tape = new TransformPipeline(new RandomOrderOptions { Transforms = children }).Sample(ref random, Shape);
+        int[] order = [0, 1, 2];
+        for (int i = 2; i > 0; i--)
+        {
+            int j = replay.NextInt(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        for (int k = 0; k < 3; k++)
+        {
+            var expected = new Shift(children[order[k]]).Sample(ref replay, Shape);
+            Assert.Equal(expected, tape.ParametersAt<ShiftParams>(k));
+            Assert.Equal(order[k] + 1, ((ShiftOptions)tape[k].Transform.Options).Height);
+        }
+        Assert.Equal(replay.NextDouble(), random.NextDouble());
+    }
 }

@@ -179,4 +179,17 @@ public class OptionMetadataTests
         Assert.Contains("got [3, 4.25]", Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Size>("[3, 4.25]")).Message);
         Assert.Contains("expected [height, width], found String", Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<Size>("\"3x4\"")).Message);
     }
+    private sealed record LabelOptions : TransformOptions
+    {
+        public override string Name => "label";
+        public override ITransform Create() => throw new NotSupportedException();
+        [Option("a free-text label")] public string Label { get; init; } = "cat";
+    }
+
+    [Fact]
+    public void Other_option_types_are_listed_by_their_type_name()
+    {
+        var o = Assert.Single(OptionMetadata.Describe(typeof(LabelOptions)));
+        Assert.Equal(new OptionMetadata.Option("label", "String", "cat", "any", "a free-text label"), o);
+    }
 }
