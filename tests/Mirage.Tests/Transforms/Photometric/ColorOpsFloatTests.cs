@@ -52,4 +52,15 @@ public class ColorOpsFloatTests
         for (int i = 0; i < expected.Length; i++)
             Assert.True(Math.Abs(expected[i] - dst.Span[i]) <= 1e-3, $"op {op} factor {factor}: value {i} is {dst.Span[i]}, torchvision {expected[i]}");
     }
+
+    [Fact]
+    public void Hue_leaves_black_white_and_grays_of_a_float_image_alone()
+    {
+        // torchvision's _rgb2hsv: a gray pixel has saturation 0 (cr / 1 when max == min, never 0 / 0), so any hue shift keeps it
+        float[] grays = [0, 0, 0, 255, 255, 255, 77, 77, 77];
+        using var src = Image<float>.Wrap((float[])grays.Clone(), 1, 3, 3);
+        using var dst = new Image<float>(src.Info);
+        new ColorJitter(new ColorJitterOptions { Hue = 0.5 }).Apply(new ColorJitterParams(3, 0, 1, 2, 1, 1, 1, 0.3), src, dst);
+        for (int i = 0; i < grays.Length; i++) Assert.True(Math.Abs(grays[i] - dst.Span[i]) <= 1e-3, $"value {i} is {dst.Span[i]}");
+    }
 }
