@@ -294,4 +294,20 @@ public class PhotometricEdgeTests
         new Normalize(new NormalizeOptions()).Sample(ref r, ImageInfo.Create(2, 2, 3));
         Assert.Equal(before.NextDouble(), r.NextDouble());
     }
+
+    [Fact]
+    public void All_four_positions_of_the_order_run()
+    {
+        // saturation and hue off: order (2, 1, 0, 3) must run contrast, then brightness (each torchvision-exact alone)
+        using var src = TorchvisionFixtures.Image(0);
+        var jitter = new ColorJitter(new ColorJitterOptions { Brightness = 0.5, Contrast = 0.5 });
+        using var expected = new Image<byte>(src.Info);
+        using var mid = new Image<byte>(src.Info);
+        jitter.Apply(new ColorJitterParams(1, 0, 2, 3, 1, 0.7, 1, 0), src, mid);
+        jitter.Apply(new ColorJitterParams(0, 1, 2, 3, 1.2, 1, 1, 0), mid, expected);
+        using var actual = new Image<byte>(src.Info);
+        jitter.Apply(new ColorJitterParams(2, 1, 0, 3, 1.2, 0.7, 1, 0), src, actual);
+        Assert.Equal(expected.Span.ToArray(), actual.Span.ToArray());
+        Assert.False(src.Span.SequenceEqual(actual.Span));
+    }
 }
