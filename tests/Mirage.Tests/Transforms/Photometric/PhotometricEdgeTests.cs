@@ -310,4 +310,15 @@ public class PhotometricEdgeTests
         Assert.Equal(expected.Span.ToArray(), actual.Span.ToArray());
         Assert.False(src.Span.SequenceEqual(actual.Span));
     }
+
+    [Fact]
+    public void Brightness_of_rgb_bytes_scales_every_value()
+    {
+        // Pillow's Brightness on 8 bits: trunc(x · f), clipped (PointOps, Keras-checked); no value skipped for RGB
+        var t = new Brightness(new BrightnessOptions { Range = new Interval(2, 2) });
+        using var b = Image<byte>.Wrap([10, 20, 30, 40, 50, 60, 70, 200, 1], 3, 1, 3);
+        using var d = new Image<byte>(b.Info);
+        t.Apply(new BrightnessParams(2), b, d);
+        Assert.Equal(new byte[] { 20, 40, 60, 80, 100, 120, 140, 255, 2 }, d.Span.ToArray());
+    }
 }
