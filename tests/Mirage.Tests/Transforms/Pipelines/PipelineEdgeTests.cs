@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mirage.Generation;
 using Mirage.Geometry;
 using Mirage.Imaging;
 using Mirage.Kernels;
@@ -77,10 +78,10 @@ public class PipelineEdgeTests
         using var fok = new Image<float>(6, 7, 3);
         e = Assert.Throws<ArgumentException>(() => TransformPipeline.Run(tape, fwrong, fok));
         Assert.Equal("src", e.ParamName);
-        e = Assert.Throws<ArgumentException>(() => TransformPipeline.Run(tape, src, new float[6 * 7 * 3 - 1], DataLayout.ChannelsLast));
+        e = Assert.Throws<ArgumentException>(() => TransformPipeline.Run(tape, src, new float[6 * 7 * 3 - 1], DataFormat.ChannelsLast));
         Assert.Equal("The destination holds 125 values but the pipeline's 6x7x3 output needs 126. (Parameter 'dst')", e.Message);
-        TransformPipeline.Run(tape, src, new float[6 * 7 * 3], DataLayout.ChannelsLast);
-        TransformPipeline.Run(tape, src, new float[6 * 7 * 3 + 5], DataLayout.ChannelsLast);
+        TransformPipeline.Run(tape, src, new float[6 * 7 * 3], DataFormat.ChannelsLast);
+        TransformPipeline.Run(tape, src, new float[6 * 7 * 3 + 5], DataFormat.ChannelsLast);
     }
 
     [Fact]
@@ -299,12 +300,12 @@ public class PipelineEdgeTests
             using var scratch = new RunScratch();
             var last = new float[n];
             var first = new float[n];
-            TapeRunner.Run(tape, src, last, DataLayout.ChannelsLast, scratch);
-            TapeRunner.Run(tape, src, first, DataLayout.ChannelsFirst, scratch);
+            TapeRunner.Run(tape, src, last, DataFormat.ChannelsLast, scratch);
+            TapeRunner.Run(tape, src, first, DataFormat.ChannelsFirst, scratch);
             var lastBytes = new byte[n];
             var firstBytes = new byte[n];
-            TapeRunner.Run(tape, src, lastBytes, DataLayout.ChannelsLast, scratch);
-            TapeRunner.Run(tape, src, firstBytes, DataLayout.ChannelsFirst, scratch);
+            TapeRunner.Run(tape, src, lastBytes, DataFormat.ChannelsLast, scratch);
+            TapeRunner.Run(tape, src, firstBytes, DataFormat.ChannelsFirst, scratch);
             var o = tape.Output;
             for (int r = 0; r < o.Height; r++)
                 for (int c = 0; c < o.Width; c++)
@@ -328,7 +329,7 @@ public class PipelineEdgeTests
         var tape = new TransformPipeline(new HorizontalFlipOptions { P = 1 }, new RescaleOptions { Factor = 1 }).Sample(ref random, src.Info);
         using var scratch = new RunScratch();
         var dst = new byte[src.Length];
-        Assert.True(TapeRunner.Run(tape, src, dst, DataLayout.ChannelsLast, scratch));
+        Assert.True(TapeRunner.Run(tape, src, dst, DataFormat.ChannelsLast, scratch));
         using var flipped = new Image<byte>(src.Info);
         Flip.Horizontal(src, flipped);
         Assert.Equal(flipped.Span.ToArray(), dst);
@@ -341,8 +342,8 @@ public class PipelineEdgeTests
         var random = new RandomStream(4);
         var tape = new TransformPipeline(new RotateOptions { Degrees = 10 }) { Precision = PipelinePrecision.Float }.Sample(ref random, src.Info);
         using var scratch = new RunScratch();
-        Assert.False(TapeRunner.Run(tape, src, new byte[src.Length], DataLayout.ChannelsLast, scratch));
-        Assert.False(TapeRunner.Run(tape, src, new float[src.Length], DataLayout.ChannelsLast, scratch));
+        Assert.False(TapeRunner.Run(tape, src, new byte[src.Length], DataFormat.ChannelsLast, scratch));
+        Assert.False(TapeRunner.Run(tape, src, new float[src.Length], DataFormat.ChannelsLast, scratch));
     }
 
     [Fact]
