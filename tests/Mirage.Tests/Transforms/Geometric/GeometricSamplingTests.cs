@@ -222,6 +222,24 @@ public class GeometricSamplingTests
         var t = new RandomResizedCrop(new RandomResizedCropOptions { Scale = new Interval(1, 1), Ratio = new Interval(1, 1) });
         var random = new RandomStream(4);
         Assert.Equal(new CropParams(0, 0, 12, 12), t.Sample(ref random, ImageInfo.Create(12, 12, 1)));
+        // Accepted at the first try (w == width, h == height are inside torchvision's bounds), not via the fallback:
+        // exactly two uniforms and two position draws were consumed.
+        var replay = new RandomStream(4);
+        replay.Uniform(1, 1);
+        replay.Uniform(0, 0);
+        replay.NextInt(1);
+        replay.NextInt(1);
+        Assert.Equal(replay.NextUInt64(), random.NextUInt64());
+    }
+
+    [Fact]
+    public void Random_resized_crop_defaults_are_torchvisions()
+    {
+        var o = new RandomResizedCropOptions();
+        Assert.Equal(new Size(224, 224), o.Size);
+        Assert.Equal(new Interval(0.08, 1.0), o.Scale);
+        Assert.Equal(new Interval(3.0 / 4.0, 4.0 / 3.0), o.Ratio);
+        Assert.True(o.Antialias);
     }
 
     [Theory]
