@@ -13,8 +13,8 @@ namespace Mirage.Kernels;
 /// <param name="PrefetchSource">Sweep a small source into cache before the warp (benchmarks switch it off to measure it).</param>
 internal readonly record struct KernelSettings(WarpPath Path, int BandRows, int TileWidth, bool PrefetchSource = true)
 {
-    /// <summary>What <see cref="MirageConfiguration.Default"/> gives: the widest path, bands of 8 rows, tiles of 64 columns.</summary>
-    public static readonly KernelSettings Default = new(WarpPath.Vector256, 8, 64);
+    /// <summary>What <see cref="MirageConfiguration.Default"/> gives (its band and tile defaults are the one source).</summary>
+    public static readonly KernelSettings Default = Of(MirageConfiguration.Default);
 
     /// <summary>False for the scalar path: what kernels with a <c>vectorized</c> switch take.</summary>
     public bool Vectorized => Path != WarpPath.Scalar;
