@@ -160,16 +160,12 @@ public static unsafe partial class WarpAffine
         }
     }
 
-    private static readonly Vector256<byte> Compact3 = Vector256.Create(
-        (byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80);
-    private static readonly Vector256<byte> Compact2 = Vector256.Create(
-        (byte)0, 1, 4, 5, 8, 9, 12, 13, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 1, 4, 5, 8, 9, 12, 13, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
-    private static readonly Vector256<byte> Compact1 = Vector256.Create(
-        (byte)0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
-        0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
-
+    // The shuffle masks below are written inline, not as static readonly fields: the hot kernels are compiled
+    // fully optimized at their first call (AggressiveOptimization), and if this class's static constructor has not
+    // run by then the JIT cannot fold a static readonly vector into a constant. It then reloads it through the class-init
+    // helper and spills registers around it (BilinearSpanAvx2<Channels3>: 488-byte frame instead of 120), which made the
+    // byte warp ≈ 13 % slower whenever no static field of WarpAffine happened to be touched first (docs/PERFORMANCE.md,
+    // "The configuration object").
     /// <summary>Stores the first C of each pixel's 4 bytes: exactly 8·C bytes, nothing past them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreCompact(byte* d, Vector256<byte> v, int C)
@@ -181,17 +177,23 @@ public static unsafe partial class WarpAffine
                 return;
             case 3:
             {
-                var s = Avx2.PermuteVar8x32(Avx2.Shuffle(v, Compact3).AsInt32(), Vector256.Create(0, 1, 2, 4, 5, 6, 3, 7)).AsByte();
+                var s = Avx2.PermuteVar8x32(Avx2.Shuffle(v, Vector256.Create(
+                    (byte)0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80,
+                    0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, 0x80, 0x80, 0x80, 0x80)).AsInt32(), Vector256.Create(0, 1, 2, 4, 5, 6, 3, 7)).AsByte();
                 s.GetLower().Store(d);
                 *(ulong*)(d + 16) = s.GetUpper().AsUInt64().ToScalar();
                 return;
             }
             case 2:
-                Avx2.Permute4x64(Avx2.Shuffle(v, Compact2).AsUInt64(), 0b11_01_10_00).AsByte().GetLower().Store(d);
+                Avx2.Permute4x64(Avx2.Shuffle(v, Vector256.Create(
+                    (byte)0, 1, 4, 5, 8, 9, 12, 13, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                    0, 1, 4, 5, 8, 9, 12, 13, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)).AsUInt64(), 0b11_01_10_00).AsByte().GetLower().Store(d);
                 return;
             default:
             {
-                var s = Avx2.PermuteVar8x32(Avx2.Shuffle(v, Compact1).AsInt32(), Vector256.Create(0, 4, 1, 2, 3, 5, 6, 7));
+                var s = Avx2.PermuteVar8x32(Avx2.Shuffle(v, Vector256.Create(
+                    (byte)0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+                    0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80)).AsInt32(), Vector256.Create(0, 4, 1, 2, 3, 5, 6, 7));
                 *(ulong*)d = s.AsUInt64().ToScalar();
                 return;
             }
