@@ -14,9 +14,11 @@ case $mode in inmem2|dir2) pin=${PIN:-0,1} ;; *) pin=${PIN:-0} ;; esac
 dotnet build "$here/tools/AbInProcess" -c Release -v q -nologo >/dev/null
 dll="$here/tools/AbInProcess/bin/Release/net10.0/AbInProcess.dll"
 echo "# ab_inprocess $(date -u +%FT%TZ) A=$a B=$b mode=$mode procs=$procs rounds=$rounds slice=$slice pin=$pin load $(cut -d' ' -f1-3 /proc/loadavg)"
-for p in $(seq 1 "$procs"); do
+lines=$(for p in $(seq 1 "$procs"); do
   rev=$((p % 2))
   line=$(SETUP_REVERSE=$rev taskset -c "$pin" dotnet "$dll" "$a" "$b" "$tree" "$mode" "$rounds" "$slice" | tail -1)
   echo "process $p (B set up first: $rev): $line"
-done | tee /dev/stderr | awk '{ for (i = 1; i <= NF; i++) if ($i == "median" && $(i-1) == "B/A") { s += log($(i+1)); n++ } }
+done)
+echo "$lines"
+echo "$lines" | awk '{ for (i = 1; i <= NF; i++) if ($i == "median" && $(i-1) == "B/A") { s += log($(i+1)); n++ } }
   END { if (n) printf "# geometric mean of the processes'\'' paired B/A: %.3f (%d processes)\n", exp(s / n), n }'
