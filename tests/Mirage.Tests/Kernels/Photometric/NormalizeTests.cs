@@ -59,4 +59,41 @@ public class NormalizeTests
         Assert.Throws<ArgumentException>(() => Normalize.ToFloat(src, dst, DataFormat.ChannelsLast, [1f, 2f], [0f]));
         Assert.Throws<ArgumentException>(() => Normalize.ToFloat(src, new float[11], DataFormat.ChannelsLast, [1f], [0f]));
     }
+
+    /// <summary>Past 16 channels the converter keeps its parameters in arrays and takes the scalar path: per-channel
+    /// values land on their channel in both layouts (16 is the last vector count, 17 the first array one).</summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(19)]
+    public void Many_channels_convert_per_channel(int c)
+    {
+        using var src = RandomByte(3, 5, c, (ulong)c);
+        foreach (bool perChannel in new[] { false, true })
+        {
+            var (scale, offset) = Params(c, perChannel);
+            foreach (var layout in new[] { DataFormat.ChannelsLast, DataFormat.ChannelsFirst })
+            {
+                var dst = new float[src.Length];
+                Normalize.ToFloat(src, dst, layout, scale, offset);
+                for (int y = 0; y < 3; y++)
+                    for (int x = 0; x < 5; x++)
+                        for (int k = 0; k < c; k++)
+                        {
+                            int i = layout == DataFormat.ChannelsLast ? (y * 5 + x) * c + k : (k * 3 + y) * 5 + x;
+                            Assert.Equal(src[y, x, k] * scale[perChannel ? k : 0] + offset[perChannel ? k : 0], dst[i]);
+                        }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_short_source_and_a_wrong_offset_count_are_refused()
+    {
+        var shape = ImageInfo.Create(2, 2, 3);
+        Assert.Equal("src", Assert.Throws<ArgumentException>(() =>
+            Normalize.ToFloat(new byte[11], shape, new float[12], DataFormat.ChannelsLast, [1f], [0f])).ParamName);
+        Assert.Equal("offset", Assert.Throws<ArgumentException>(() =>
+            Normalize.ToFloat(new byte[12], shape, new float[12], DataFormat.ChannelsLast, [1f], [0f, 1f])).ParamName);
+    }
 }
