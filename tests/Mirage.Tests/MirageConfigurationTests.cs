@@ -73,8 +73,8 @@ public class MirageConfigurationTests
     {
         if (!NativeDependency.TurboJpegPresent()) return; // the decoder choice needs both decoders
         using var t = JpegTree();
-        var scalarPool = new CountingPool();
-        var skiaPool = new CountingPool();
+        var scalarPool = new CountingPool<float>();
+        var skiaPool = new CountingPool<float>();
         // Scalar kernels, whole-row warp bands, libjpeg-turbo / the widest kernels, SkiaSharp: run at the same time.
         var scalar = new MirageConfiguration { SimdLevel = SimdLevel.Scalar, WarpBandRows = 1, WarpTileWidth = 0, FloatPool = scalarPool };
         var skia = new MirageConfiguration { JpegDecoder = JpegDecoderChoice.SkiaSharp, FloatPool = skiaPool };
@@ -190,22 +190,5 @@ public class MirageConfigurationTests
             src.Span.CopyTo(dst.Span);
         }
         public void Standardize(Image<float> x) { }
-    }
-
-    /// <summary>An <see cref="ArrayPool{T}"/> that counts what is rented and not yet returned.</summary>
-    private sealed class CountingPool : ArrayPool<float>
-    {
-        private int _rents, _outstanding;
-        public int Rents => Volatile.Read(ref _rents);
-        public int Outstanding => Volatile.Read(ref _outstanding);
-
-        public override float[] Rent(int minimumLength)
-        {
-            Interlocked.Increment(ref _rents);
-            Interlocked.Increment(ref _outstanding);
-            return new float[minimumLength];
-        }
-
-        public override void Return(float[] array, bool clearArray = false) => Interlocked.Decrement(ref _outstanding);
     }
 }

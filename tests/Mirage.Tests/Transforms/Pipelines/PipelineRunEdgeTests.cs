@@ -1,7 +1,5 @@
-using System.Buffers;
 using Mirage.Generation;
 using Mirage.Imaging;
-using Mirage.Kernels;
 using Mirage.Randomness;
 using Mirage.Tests.Kernels;
 using Mirage.Transforms.Pipelines;
@@ -115,18 +113,5 @@ public class PipelineRunEdgeTests
         using var wrong = new Image<byte>(ImageInfo.Create(80, 100, 3));
         var e = Assert.Throws<ArgumentException>(() => TransformPipeline.Run(tape, wrong, new float[Input.Length], DataFormat.ChannelsLast));
         Assert.Equal("src", e.ParamName);
-    }
-
-    /// <summary>An <see cref="ArrayPool{T}"/> that counts rents and what is still out.</summary>
-    private sealed class CountingPool<T> : ArrayPool<T>
-    {
-        public int Rents, Outstanding;
-        public override T[] Rent(int minimumLength)
-        {
-            Rents++;
-            Outstanding++;
-            return new T[minimumLength];
-        }
-        public override void Return(T[] array, bool clearArray = false) => Outstanding--;
     }
 }
